@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { KPI_IDS } from './kpi.js';
+import { DEFAULT_INTENTS, describeZodError } from './protocol.js';
+
+/** The launch configuration: one JSON file, documented in docs/configuration.md. */
+
+export const KpiIdSchema = z.enum(KPI_IDS);
+
+export const AlertRuleSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  kpi: KpiIdSchema,
+  /** 'all' or an intent name. */
+  scope: z.string().default('all'),
+  comparison: z.enum(['above', 'below']),
+  /** Absolute threshold, or a multiple of the KPI's baseline when `baselineMultiple` is set. */
+  threshold: z.number().optional(),
+  baselineMultiple: z.number().positive().optional(),
+  /** Where the alert clears; defaults to the trip threshold. */
+  clearThreshold: z.number().optional(),
+  windowMin: z.union([z.literal(1), z.literal(5), z.literal(15), z.literal(60)]).default(5),
+  pendingMin: z.number().nonnegative().default(0),
+  recoveryMin: z.number().nonnegative().default(2),
+  minSample: z.number().int().nonnegative().default(30),
+  severity: z.enum(['info', 'warning', 'critical']),
+  noData: z.enum(['nodata', 'ok', 'keep']).default('nodata'),
+  recommendedAction: z
+    .object({
+      action: z.enum(['pause_ramp', 'route_fallback', 'stop_all', 'rollback']),
+      text: z.string(),
+      autoAct: z.boolean().default(false),
+      countdownSec: z.number().int().positive().default(60),
+    })
+    .optional(),
+}).refine((r) => r.threshold !== undefined || r.baselineMultiple !== undefined, {
+  message: 'a rule needs a threshold or a baselineMultiple',
+  path: ['threshold'],
+});
+export type AlertRule = z.infer<typeof AlertRuleSchema>;
+
+export const RunbookStepSchema = z.string().min(1);
+
+export const LaunchConfigSchema = z.object({
+  launchName: z.string().min(1).default('Voice agent launch'),
+  stream: z
+    .object({
+      url: z.string().url().default('http://127.0.0.1:4100'),
+      /** Name of the environment variable holding the stream token (never the token itself). */
+      tokenEnv: z.string().default('LAUNCH_STREAM_TOKEN'),
+      staleAfterSec: z.number().positive().default(5),
+    })
+    .default({ url: 'http://127.0.0.1:4100', tokenEnv: 'LAUNCH_STREAM_TOKEN', staleAfterSec: 5 }),
+  routing: z
+    .object({
+      baseUrl: z.string().url().default('http://127.0.0.1:4100'),
+      tokenEnv: z.string().default('LAUNCH_ROUTING_TOKEN'),
+      timeoutMs: z.number().int().positive().default(2000),
+      retries: z.number().int().min(0).max(10).default(3),
+    })
+    .default({ baseUrl: 'http://127.0.0.1:4100', tokenEnv: 'LAUNCH_ROUTING_TOKEN', timeoutMs: 2000, retries: 3 }),
+  intents: z.array(z.string().min(1)).min(1).default([...DEFAULT_INTENTS]),
+  runbook: z.array(RunbookStepSchema).default([]),
+  baselines: z.partialRecord(KpiIdSchema, z.number()).default({}),
+  rules: z.array(AlertRuleSchema).optional(),
+  rollout: z
+    .object({
+      stages: z.array(z.object({ share: z.number().min(0).max(100), minHoldMin: z.number().nonnegative() })),
+    })
+    .default({
+      stages: [
+        { share: 5, minHoldMin: 60 },
+        { share: 25, minHoldMin: 120 },
+        { share: 50, minHoldMin: 240 },
+        { share: 100, minHoldMin: 0 },
+      ],
+    }),
+  webHost: z
+    .object({ port: z.number().int().min(0).max(65535).default(4310) })
+    .default({ port: 4310 }),
+});
+export type LaunchConfig = z.infer<typeof LaunchConfigSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses a configuration text; the error names the file and the bad field. */
+export function parseLaunchConfig(text: string, source = 'launch configuration'): LaunchConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${source} is not valid JSON: ${(e as Error).message}`);
+  }
+  const parsed = LaunchConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`${source} is invalid: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}
