@@ -4,6 +4,7 @@ export const KPI_IDS = [
   'callRate',
   'failedConnectionRate',
   'toolSuccess',
+  'toolFailureRate',
   'modelErrorRate',
   'ttsFailures',
   'turnLatencyP50',
@@ -55,6 +56,10 @@ export const KPIS: Record<KpiId, KpiDefinition> = {
   toolSuccess: {
     id: 'toolSuccess', label: 'Tool-call success', layer: 'execution', unit: 'ratio',
     denominator: 'toolCalls', target: { kind: 'min', value: 0.97 }, warnMargin: 0.01,
+  },
+  toolFailureRate: {
+    id: 'toolFailureRate', label: 'Tool-call failure rate', layer: 'execution', unit: 'ratio',
+    denominator: 'toolCalls',
   },
   modelErrorRate: {
     id: 'modelErrorRate', label: 'Model error rate', layer: 'execution', unit: 'ratio',
