@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError, LaunchConfigSchema, parseLaunchConfig, type LaunchConfig } from '../../shared/config.js';
+
+/**
+ * Where every host setting comes from, in order of precedence: command-line flag, environment
+ * variable, launch configuration file, built-in default (the embedded simulator on 4100).
+ */
+export const HOST_SETTINGS = {
+  config: { flag: '--config', env: 'LAUNCH_CONFIG', help: 'path of the launch configuration JSON' },
+  port: { flag: '--port', env: 'LAUNCH_CONSOLE_PORT', help: 'web host port on 127.0.0.1 (0 = any free)' },
+  stream: { flag: '--stream', env: 'LAUNCH_STREAM_URL', help: 'stream URL (socket.io, namespace /launch)' },
+  routing: { flag: '--routing', env: 'LAUNCH_ROUTING_URL', help: 'routing provider base URL' },
+  dataDir: { flag: '--data-dir', env: 'LAUNCH_DATA_DIR', help: 'where the audit log and records are kept' },
+} as const;
+export type HostSetting = keyof typeof HOST_SETTINGS;
+
+export interface LaunchOptions {
+  config: LaunchConfig;
+  configPath: string | null;
+  port: number;
+  dataDir: string;
+  streamToken: string | undefined;
+  routingToken: string | undefined;
+}
+
+export function parseFlags(argv: string[]): Partial<Record<HostSetting, string>> {
+  const out: Partial<Record<HostSetting, string>> = {};
+  const byFlag = new Map(Object.entries(HOST_SETTINGS).map(([k, v]) => [v.flag, k as HostSetting]));
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    const [flag, inline] = arg.split('=', 2) as [string, string | undefined];
+    const key = byFlag.get(flag as (typeof HOST_SETTINGS)[HostSetting]["flag"]);
+    if (!key) throw new ConfigError(`unknown option ${flag}; known: ${[...byFlag.keys()].join(', ')}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined || value.startsWith('--')) throw new ConfigError(`option ${flag} needs a value`);
+    out[key] = value;
+  }
+  return out;
+}
+
+export function resolveLaunchOptions(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  cwd = process.cwd(),
+): LaunchOptions {
+  const flags = parseFlags(argv);
+  const pick = (k: HostSetting): string | undefined => flags[k] ?? env[HOST_SETTINGS[k].env] ?? undefined;
+
+  const configPath = pick('config') ? resolve(cwd, pick('config') as string) : null;
+  let config: LaunchConfig;
+  if (configPath) {
+    let text: string;
+    try {
+      text = readFileSync(configPath, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`cannot read launch configuration ${configPath}: ${(e as Error).message}`);
+    }
+    config = parseLaunchConfig(text, configPath);
+  } else {
+    config = LaunchConfigSchema.parse({});
+  }
+
+  const stream = pick('stream');
+  const routing = pick('routing');
+  const overridden = LaunchConfigSchema.safeParse({
+    ...config,
+    stream: { ...config.stream, ...(stream ? { url: stream } : {}) },
+    routing: { ...config.routing, ...(routing ? { baseUrl: routing } : {}) },
+  });
+  if (!overridden.success) {
+    throw new ConfigError(`bad stream or routing URL: ${overridden.error.issues[0]?.message ?? 'invalid'}`);
+  }
+  config = overridden.data;
+
+  const portText = pick('port');
+  const port = portText === undefined ? config.webHost.port : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`port must be an integer from 0 to 65535, got "${portText}"`);
+  }
+
+  return {
+    config,
+    configPath,
+    port,
+    dataDir: resolve(cwd, pick('dataDir') ?? '.launch-data'),
+    streamToken: env[config.stream.tokenEnv],
+    routingToken: env[config.routing.tokenEnv],
+  };
+}

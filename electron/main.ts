@@ -1,0 +1,88 @@
+import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
+import { dirname, join, normalize, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BRIDGE_CHANNELS, SNAPSHOT_PUSH_CHANNEL } from '../shared/bridge-channels.js';
+import { createBridgeDispatcher } from './core/bridge-dispatch.js';
+import { ConsoleService } from './core/console-service.js';
+import { resolveLaunchOptions } from './core/launch-options.js';
+import {
+  APP_ORIGIN,
+  APP_SCHEME,
+  desktopContentSecurityPolicy,
+  isAllowedNavigation,
+  isTrustedSender,
+  secureWebPreferences,
+} from './shell/security.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererDir = normalize(join(here, '..', 'renderer') + sep);
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+function serveRenderer(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const { pathname } = new URL(request.url);
+    const path = normalize(join(rendererDir, pathname === '/' ? 'index.html' : decodeURIComponent(pathname)));
+    if (!path.startsWith(rendererDir)) return new Response('forbidden', { status: 403 });
+    const file = await net.fetch(pathToFileURL(path).toString());
+    const headers = new Headers(file.headers);
+    headers.set('Content-Security-Policy', desktopContentSecurityPolicy());
+    return new Response(file.body, { status: file.status, headers });
+  });
+}
+
+function lockDown(): void {
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!isAllowedNavigation(url)) event.preventDefault();
+    });
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+}
+
+async function start(): Promise<void> {
+  const options = resolveLaunchOptions(process.argv.slice(app.isPackaged ? 1 : 2), process.env);
+  await app.whenReady();
+  serveRenderer();
+  lockDown();
+
+  const service = new ConsoleService({ config: options.config, streamToken: options.streamToken });
+  const dispatch = createBridgeDispatcher(service);
+  for (const channel of BRIDGE_CHANNELS) {
+    ipcMain.handle(channel, (event, request: unknown) => {
+      const frame = event.senderFrame;
+      if (!isTrustedSender(frame?.url, frame !== null && frame === event.sender.mainFrame)) {
+        throw new Error(`refused ${channel} from an untrusted sender`);
+      }
+      return dispatch(channel, request);
+    });
+  }
+
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    backgroundColor: '#0d1117',
+    title: 'Launch Console',
+    webPreferences: secureWebPreferences(join(here, 'preload.cjs')),
+  });
+  const unsubscribe = service.onSnapshot((snapshot) => {
+    if (!win.isDestroyed()) win.webContents.send(SNAPSHOT_PUSH_CHANNEL, snapshot);
+  });
+  win.on('closed', unsubscribe);
+  service.start();
+  await win.loadURL(`${APP_ORIGIN}/index.html`);
+
+  app.on('window-all-closed', () => {
+    service.stop();
+    app.quit();
+  });
+}
+
+start().catch((e: unknown) => {
+  process.stderr.write(`launch console: ${(e as Error).message}\n`);
+  app.exit(1);
+});

@@ -1,0 +1,79 @@
+import type { Server } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { WsClientFrameSchema, type WsServerFrame } from '../../shared/bridge.js';
+import type { ConsoleSnapshot } from '../../shared/console-state.js';
+import { describeZodError } from '../../shared/protocol.js';
+import type { BridgeDispatch } from '../core/bridge-dispatch.js';
+
+export const BRIDGE_PATH = '/bridge';
+const AUTH_TIMEOUT_MS = 5000;
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * The bridge API over a WebSocket. The first frame must carry the token made at this start;
+ * until then nothing is answered, and a wrong token closes the socket.
+ */
+export function attachBridgeSocket(
+  server: Server,
+  token: string,
+  dispatch: BridgeDispatch,
+  subscribe: (listener: (s: ConsoleSnapshot) => void) => () => void,
+): WebSocketServer {
+  const wss = new WebSocketServer({ server, path: BRIDGE_PATH, maxPayload: 1024 * 1024 });
+  wss.on('connection', (ws: WebSocket) => {
+    let authed = false;
+    let unsubscribe: (() => void) | null = null;
+    const send = (frame: WsServerFrame) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    };
+    const authTimer = setTimeout(() => ws.close(4401, 'no token'), AUTH_TIMEOUT_MS);
+
+    ws.on('message', async (data) => {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(String(data));
+      } catch {
+        ws.close(4400, 'frame is not JSON');
+        return;
+      }
+      const frame = WsClientFrameSchema.safeParse(raw);
+      if (!frame.success) {
+        ws.close(4400, `bad frame: ${describeZodError(frame.error)}`.slice(0, 120));
+        return;
+      }
+      const f = frame.data;
+      if (f.type === 'auth') {
+        if (!sameToken(f.token, token)) {
+          ws.close(4401, 'wrong token');
+          return;
+        }
+        clearTimeout(authTimer);
+        authed = true;
+        unsubscribe = subscribe((snapshot) => send({ type: 'snapshot', snapshot }));
+        send({ type: 'ready' });
+        return;
+      }
+      if (!authed) {
+        ws.close(4401, 'token first');
+        return;
+      }
+      try {
+        const result = await dispatch(f.channel, f.request);
+        send({ type: 'result', id: f.id, ok: true, result });
+      } catch (e) {
+        send({ type: 'result', id: f.id, ok: false, error: (e as Error).message });
+      }
+    });
+    ws.on('close', () => {
+      clearTimeout(authTimer);
+      unsubscribe?.();
+    });
+  });
+  return wss;
+}

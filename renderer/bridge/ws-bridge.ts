@@ -1,0 +1,62 @@
+import type { BridgeChannel, BridgeRequest, BridgeResponse, ConsoleBridge, WsServerFrame } from '../../shared/bridge.js';
+import type { ConsoleSnapshot } from '../../shared/console-state.js';
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/**
+ * The web host's bridge: the same ConsoleBridge the preload exposes, carried over a WebSocket
+ * that presents the per-start token first. Reconnects if the host restarts or the socket drops.
+ */
+export function createWsBridge(token: string, url = `ws://${location.host}/bridge`): ConsoleBridge {
+  const listeners = new Set<(s: ConsoleSnapshot) => void>();
+  const pending = new Map<number, Pending>();
+  const queue: string[] = [];
+  let nextId = 1;
+  let socket: WebSocket;
+  let ready = false;
+
+  const connect = () => {
+    ready = false;
+    socket = new WebSocket(url);
+    socket.addEventListener('open', () => socket.send(JSON.stringify({ type: 'auth', token })));
+    socket.addEventListener('message', (ev) => {
+      const frame = JSON.parse(String(ev.data)) as WsServerFrame;
+      if (frame.type === 'ready') {
+        ready = true;
+        for (const q of queue.splice(0)) socket.send(q);
+      } else if (frame.type === 'snapshot') {
+        for (const l of listeners) l(frame.snapshot);
+      } else {
+        const p = pending.get(frame.id);
+        pending.delete(frame.id);
+        if (frame.ok) p?.resolve(frame.result);
+        else p?.reject(new Error(frame.error));
+      }
+    });
+    socket.addEventListener('close', (ev) => {
+      for (const p of pending.values()) p.reject(new Error(`console host connection closed (${ev.reason || ev.code})`));
+      pending.clear();
+      if (ev.code !== 4401) setTimeout(connect, 1000);
+    });
+  };
+  connect();
+
+  return {
+    invoke<C extends BridgeChannel>(channel: C, request: BridgeRequest<C>): Promise<BridgeResponse<C>> {
+      const id = nextId++;
+      const frame = JSON.stringify({ type: 'invoke', id, channel, request });
+      return new Promise<BridgeResponse<C>>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        if (ready) socket.send(frame);
+        else queue.push(frame);
+      });
+    },
+    onSnapshot(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { StreamStatus } from '../../shared/console-state.js';
+import { formatDuration } from '../../shared/format.js';
+
+const PHASE_TEXT: Record<StreamStatus['phase'], string> = {
+  connecting: 'Connecting',
+  live: 'Live',
+  stale: 'Stale',
+  reconnecting: 'Reconnecting',
+  disconnected: 'Disconnected',
+};
+
+export function isLive(stream: StreamStatus | undefined): boolean {
+  return stream?.phase === 'live';
+}
+
+export function ConnectionStatus({ stream }: { stream: StreamStatus }) {
+  const age = stream.dataAgeMs === null ? 'no data yet' : `data ${formatDuration(stream.dataAgeMs)} old`;
+  return (
+    <div className={`conn conn-${stream.phase}`} role="status" aria-label="Stream connection">
+      <span className="dot" aria-hidden="true" />
+      <strong>{PHASE_TEXT[stream.phase]}</strong>
+      <span className="muted">{age}</span>
+      {stream.rejected.count > 0 && (
+        <span className="warn-text" title={stream.rejected.lastReason ?? ''}>
+          {stream.rejected.count} bad events rejected
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** Said in words, over the figures, whenever they are not live. */
+export function StaleBanner({ stream }: { stream: StreamStatus }) {
+  if (stream.phase === 'live') return null;
+  const asOf = stream.lastEventAt ? new Date(stream.lastEventAt).toLocaleTimeString() : null;
+  const why =
+    stream.phase === 'stale'
+      ? `No data from the stream for ${formatDuration(stream.dataAgeMs ?? 0)}.`
+      : stream.phase === 'connecting'
+        ? 'Waiting for the stream.'
+        : `Not connected to the stream (${stream.lastError ?? 'no answer'}).`;
+  return (
+    <div className="banner banner-stale" role="alert" aria-label="Stale data warning">
+      <strong>STALE DATA</strong> {why} {asOf ? `Figures below are as of ${asOf}, not live.` : ''} Emergency
+      controls still work.
+    </div>
+  );
+}

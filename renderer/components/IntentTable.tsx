@@ -1,0 +1,45 @@
+import { KPIS, kpiStatus, type KpiId, type WindowStats } from '../../shared/kpi.js';
+import { formatKpiValue } from '../../shared/format.js';
+
+const COLUMNS: KpiId[] = ['callRate', 'taskCompletion', 'turnLatencyP95', 'agentErrorRate', 'fallbackRate', 'escalationCorrectness'];
+
+export function IntentTable({ intents, stats, live }: { intents: string[]; stats: Record<string, WindowStats>; live: boolean }) {
+  const names = [...new Set([...intents, ...Object.keys(stats)])];
+  return (
+    <section className="panel" aria-label="Per-intent figures">
+      <h2>By intent</h2>
+      <table className="intents">
+        <thead>
+          <tr>
+            <th scope="col">Intent</th>
+            <th scope="col">Agent calls</th>
+            {COLUMNS.map((c) => (
+              <th scope="col" key={c}>
+                {KPIS[c].label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {names.map((intent) => {
+            const s = stats[intent];
+            return (
+              <tr key={intent} aria-label={`Intent ${intent}`}>
+                <th scope="row">{intent}</th>
+                <td>{s ? s.calls : 0}</td>
+                {COLUMNS.map((c) => {
+                  const v = s ? s.kpis[c] : null;
+                  return (
+                    <td key={c} className={`status-${live ? kpiStatus(KPIS[c], v) : 'unknown'}`}>
+                      {formatKpiValue(KPIS[c], v)}
+                    </td>
+                  );
+                })}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,43 @@
+import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { SeriesPoint } from '../../shared/kpi.js';
+
+const P95_TARGET_MS = 1200;
+
+const timeLabel = (t: number) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+export function LiveChart({ series }: { series: SeriesPoint[] }) {
+  return (
+    <section className="panel chart" aria-label="Call rate and P95 turn latency chart">
+      <h2>Call rate and P95 turn latency (per minute)</h2>
+      <ResponsiveContainer width="100%" height={260}>
+        <ComposedChart data={series} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+          <CartesianGrid stroke="#2a3441" strokeDasharray="3 3" />
+          <XAxis dataKey="t" tickFormatter={timeLabel} stroke="#8b98a9" minTickGap={40} />
+          <YAxis yAxisId="rate" stroke="#6cb6ff" width={48} />
+          <YAxis
+            yAxisId="lat"
+            orientation="right"
+            stroke="#f0b35b"
+            width={56}
+            tickFormatter={(v: number) => `${(v / 1000).toFixed(1)} s`}
+            domain={[0, (max: number) => Math.max(1600, Math.ceil(max / 200) * 200)]}
+          />
+          <Tooltip
+            labelFormatter={(t) => timeLabel(Number(t))}
+            contentStyle={{ background: '#141b24', border: '1px solid #2a3441' }}
+          />
+          <Legend />
+          <ReferenceLine
+            yAxisId="lat"
+            y={P95_TARGET_MS}
+            stroke="#ff6b6b"
+            strokeDasharray="6 4"
+            label={{ value: 'P95 target 1.2 s', fill: '#ff6b6b', position: 'insideTopLeft', fontSize: 12 }}
+          />
+          <Line yAxisId="rate" dataKey="callRate" name="Calls/min" stroke="#6cb6ff" dot={false} isAnimationActive={false} />
+          <Line yAxisId="lat" dataKey="p95" name="P95 latency (ms)" stroke="#f0b35b" dot={false} isAnimationActive={false} connectNulls={false} />
+        </ComposedChart>
+      </ResponsiveContainer>
+    </section>
+  );
+}

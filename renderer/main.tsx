@@ -1,0 +1,19 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './components/App.js';
+import { pickBridge } from './bridge/pick-bridge.js';
+import { useConsole } from './store.js';
+import './styles.css';
+
+const root = createRoot(document.getElementById('root') as HTMLElement);
+const bridge = pickBridge();
+if ('error' in bridge) {
+  root.render(<main className="loading" role="alert">{bridge.error}</main>);
+} else {
+  useConsole.getState().connect(bridge);
+  root.render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}
