@@ -1,0 +1,349 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import {
+  ActorSchema,
+  CheckVerdictSchema,
+  IsoUtcSchema,
+  KnownIssueInputSchema,
+  KnownIssueSchema,
+  LaunchClockSchema,
+  ReviewDecisionSchema,
+  ReviewRecordSchema,
+  ShiftOwnerSchema,
+  type CheckVerdict,
+  type EvidenceSnapshot,
+  type KnownIssue,
+  type KnownIssueInput,
+  type LaunchClock,
+  type LaunchClockSource,
+  type ReviewDecision,
+  type ReviewRecord,
+  type ShiftOwner,
+} from '../../../shared/cadence.js';
+import { describeZodError } from '../../../shared/protocol.js';
+import { JsonlFile } from '../storage/jsonl-file.js';
+import { REVIEW_PLAN, plannedReview, type PlannedReview } from './schedule.js';
+
+export const CADENCE_FILE = 'cadence.jsonl';
+
+/** One line of the store: a whole entity, so replaying the lines with last-write-wins per id rebuilds state. */
+const CadenceLineSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('clock'), clock: LaunchClockSchema }),
+  z.object({ type: z.literal('review'), record: ReviewRecordSchema }),
+  z.object({ type: z.literal('known_issue'), issue: KnownIssueSchema }),
+  z.object({ type: z.literal('shift_owner'), owner: ShiftOwnerSchema }),
+  z.object({ type: z.literal('notified'), id: z.string().min(1), at: IsoUtcSchema }),
+]);
+type CadenceLine = z.infer<typeof CadenceLineSchema>;
+
+export class CadenceError extends Error {}
+
+export type CadenceAction =
+  | 'cadence.t0_set'
+  | 'cadence.review_opened'
+  | 'cadence.check_updated'
+  | 'cadence.review_completed'
+  | 'cadence.known_issue_saved'
+  | 'cadence.shift_owner_set';
+
+/** The result of every mutating call: the facts an audit entry needs, written by the host. */
+export interface CadenceChange<T> {
+  action: CadenceAction;
+  actor: string;
+  /** ISO UTC instant of the call. */
+  at: string;
+  /** What was acted on, e.g. "review:h4", "known_issue:KI-2". */
+  target: string;
+  summary: string;
+  before: T | null;
+  after: T;
+  /** False when the call found the state already so and wrote nothing; skip the audit entry. */
+  changed: boolean;
+}
+
+export interface LoadProblem {
+  line: number;
+  reason: string;
+}
+
+/**
+ * Launch clock, review records, known issues, shift owners and sent notification ids, kept as one
+ * append-only JSON-lines file in the data directory. Each change is appended and fsync'd before the
+ * method returns, so anything acknowledged survives a crash; a torn or damaged line is reported in
+ * `loadProblems` and skipped, the rest loads.
+ */
+export class CadenceStore {
+  readonly loadProblems: readonly LoadProblem[];
+  private readonly file: JsonlFile;
+  private clockState: LaunchClock | null = null;
+  private readonly reviews = new Map<string, ReviewRecord>();
+  private readonly issues = new Map<string, KnownIssue>();
+  private readonly owners: ShiftOwner[] = [];
+  private readonly notified = new Set<string>();
+
+  constructor(dataDir: string, private readonly clock: () => number = Date.now) {
+    this.file = new JsonlFile(join(dataDir, CADENCE_FILE));
+    const { records, badLines } = this.file.read(parseLine);
+    for (const line of records) this.apply(line);
+    this.loadProblems = badLines;
+  }
+
+  getClock(): LaunchClock | null {
+    return this.clockState;
+  }
+
+  /** Sets (or, with null, clears) T0. Review records are keyed by review id and stay attached. */
+  setT0(t0: number | null, by: string, source: LaunchClockSource): CadenceChange<LaunchClock> {
+    if (t0 !== null && !Number.isFinite(t0)) throw new CadenceError(`T0 must be a finite epoch-ms time, got ${t0}`);
+    const actor = validateActor(by);
+    const at = this.nowIso();
+    const before = this.clockState;
+    const t0Iso = t0 === null ? null : new Date(t0).toISOString();
+    const after = before && before.t0 === t0Iso && before.source === source
+      ? before
+      : validate(LaunchClockSchema, { t0: t0Iso, setBy: actor, setAt: at, source }, 'launch clock');
+    const why = source === 'operator' ? 'by operator' : 'first live call';
+    const summary = t0Iso === null ? 'T0 cleared' : `T0 set to ${t0Iso} (${why})`;
+    const change = changeOf({ action: 'cadence.t0_set', actor, at, target: 'launch_clock', summary, before, after });
+    if (change.changed) this.write({ type: 'clock', clock: after });
+    return change;
+  }
+
+  getReview(reviewId: string): ReviewRecord | undefined {
+    return this.reviews.get(reviewId);
+  }
+
+  /** Records in schedule order. */
+  listReviews(): ReviewRecord[] {
+    const order = new Map(REVIEW_PLAN.map((r, i) => [r.id, i]));
+    return [...this.reviews.values()].sort(
+      (a, b) => (order.get(a.reviewId) ?? Infinity) - (order.get(b.reviewId) ?? Infinity),
+    );
+  }
+
+  /**
+   * Opens a review with its evidence frozen. Idempotent: opening a review that is already open (or
+   * done) returns it as it is, evidence untouched, so a second click or a restart cannot swap the
+   * figures a decision was based on.
+   */
+  openReview(reviewId: string, by: string, evidence: EvidenceSnapshot): CadenceChange<ReviewRecord> {
+    const plan = this.plan(reviewId);
+    const actor = validateActor(by);
+    const at = this.nowIso();
+    const facts = { action: 'cadence.review_opened', actor, at, target: target(reviewId) } as const;
+    const existing = this.reviews.get(reviewId);
+    if (existing) return changeOf({ ...facts, summary: `${plan.label} already open`, before: existing, after: existing });
+    const checks = plan.checks.map((c) => ({ checkId: c.id, verdict: null, note: '', updatedAt: null, updatedBy: null }));
+    const after = validate(
+      ReviewRecordSchema,
+      { reviewId, openedAt: at, openedBy: actor, evidence, checks, decision: null },
+      `review ${reviewId}`,
+    );
+    this.write({ type: 'review', record: after });
+    return changeOf({ ...facts, summary: `${plan.label} opened`, before: null, after });
+  }
+
+  updateCheck(
+    reviewId: string,
+    checkId: string,
+    verdict: CheckVerdict | null,
+    note: string,
+    by: string,
+  ): CadenceChange<ReviewRecord> {
+    const plan = this.plan(reviewId);
+    const actor = validateActor(by);
+    const before = this.editable(reviewId, plan);
+    const check = plan.checks.find((c) => c.id === checkId);
+    if (!check) {
+      const known = plan.checks.map((c) => c.id).join(', ');
+      throw new CadenceError(`review ${reviewId} has no check "${checkId}"; its checks are ${known}`);
+    }
+    const parsedVerdict = validate(CheckVerdictSchema.nullable(), verdict, `verdict for check ${checkId}`);
+    const at = this.nowIso();
+    const summary = `${plan.label}: "${check.label}" marked ${parsedVerdict ?? 'unanswered'}`;
+    const facts = { action: 'cadence.check_updated', actor, at, target: target(reviewId), summary } as const;
+    const current = before.checks.find((c) => c.checkId === checkId);
+    if (current && current.verdict === parsedVerdict && current.note === note) {
+      return changeOf({ ...facts, before, after: before });
+    }
+    const entry = { checkId, verdict: parsedVerdict, note, updatedAt: at, updatedBy: actor };
+    const checks = current
+      ? before.checks.map((c) => (c.checkId === checkId ? entry : c))
+      : [...before.checks, entry];
+    const after = validate(ReviewRecordSchema, { ...before, checks }, `review ${reviewId}`);
+    this.write({ type: 'review', record: after });
+    return changeOf({ ...facts, before, after });
+  }
+
+  /** Records the decision and closes the review; every check needs a verdict first. Read-only afterwards. */
+  completeReview(reviewId: string, decision: ReviewDecision, by: string): CadenceChange<ReviewRecord> {
+    const plan = this.plan(reviewId);
+    const actor = validateActor(by);
+    const before = this.editable(reviewId, plan);
+    const parsedDecision = validate(ReviewDecisionSchema, decision, `decision for review ${reviewId}`);
+    const answered = new Set(before.checks.filter((r) => r.verdict !== null).map((r) => r.checkId));
+    const unanswered = plan.checks.filter((c) => !answered.has(c.id)).map((c) => `"${c.label}"`);
+    if (unanswered.length > 0) {
+      throw new CadenceError(`review ${reviewId} cannot be completed: no verdict yet for ${unanswered.join(', ')}`);
+    }
+    const at = this.nowIso();
+    const after = validate(
+      ReviewRecordSchema,
+      { ...before, decision: parsedDecision, completedAt: at, completedBy: actor },
+      `review ${reviewId}`,
+    );
+    this.write({ type: 'review', record: after });
+    const summary = `${plan.label} completed: ${parsedDecision}`;
+    return changeOf({ action: 'cadence.review_completed', actor, at, target: target(reviewId), summary, before, after });
+  }
+
+  /** Creates an issue (no id; a "KI-n" id is assigned) or edits one; firstSeen is kept across edits. */
+  upsertKnownIssue(input: KnownIssueInput, by: string): CadenceChange<KnownIssue> {
+    const actor = validateActor(by);
+    const fields = validate(KnownIssueInputSchema, input, 'known issue');
+    const before = fields.id === undefined ? null : this.issues.get(fields.id);
+    if (before === undefined) throw new CadenceError(`there is no known issue "${fields.id}" to edit`);
+    const at = this.nowIso();
+    const id = before?.id ?? this.nextIssueId();
+    const candidate = {
+      id,
+      title: fields.title,
+      intent: fields.intent,
+      note: fields.note,
+      firstSeen: before?.firstSeen ?? at,
+      status: fields.status ?? before?.status ?? 'open',
+    };
+    const summary = `${before ? 'Known issue updated' : 'Known issue added'}: ${id} "${fields.title}" (${candidate.status})`;
+    const facts = { action: 'cadence.known_issue_saved', actor, at, target: `known_issue:${id}`, summary } as const;
+    if (before && sameIssue(before, candidate)) return changeOf({ ...facts, before, after: before });
+    const after = validate(KnownIssueSchema, { ...candidate, updatedAt: at, updatedBy: actor }, `known issue ${id}`);
+    this.write({ type: 'known_issue', issue: after });
+    return changeOf({ ...facts, before, after });
+  }
+
+  listKnownIssues(): KnownIssue[] {
+    return [...this.issues.values()];
+  }
+
+  /** Hands the shift over; the history keeps every owner with the note left for them. */
+  setShiftOwner(name: string, handoverNote: string | undefined, by: string): CadenceChange<ShiftOwner> {
+    const actor = validateActor(by);
+    const at = this.nowIso();
+    const before = this.currentOwner();
+    const after = validate(
+      ShiftOwnerSchema,
+      { name, since: at, handoverNote: handoverNote?.trim() ? handoverNote : undefined, setBy: actor },
+      'shift owner',
+    );
+    this.write({ type: 'shift_owner', owner: after });
+    const summary = before ? `Shift handed from ${before.name} to ${after.name}` : `Shift owner set to ${after.name}`;
+    return changeOf({ action: 'cadence.shift_owner_set', actor, at, target: 'shift_owner', summary, before, after });
+  }
+
+  shiftHistory(): ShiftOwner[] {
+    return [...this.owners];
+  }
+
+  currentOwner(): ShiftOwner | null {
+    return this.owners.at(-1) ?? null;
+  }
+
+  /** Remembers that a notification was shown; returns false if it already was. */
+  markNotified(id: string): boolean {
+    if (this.notified.has(id)) return false;
+    this.write({ type: 'notified', id, at: this.nowIso() });
+    return true;
+  }
+
+  notifiedIds(): ReadonlySet<string> {
+    return this.notified;
+  }
+
+  close(): void {
+    this.file.close();
+  }
+
+  /** Appends first, then applies, so memory never holds a change the disk does not. */
+  private write(line: CadenceLine): void {
+    this.file.append(line);
+    this.apply(line);
+  }
+
+  private apply(line: CadenceLine): void {
+    switch (line.type) {
+      case 'clock':
+        this.clockState = line.clock;
+        return;
+      case 'review':
+        this.reviews.set(line.record.reviewId, line.record);
+        return;
+      case 'known_issue':
+        this.issues.set(line.issue.id, line.issue);
+        return;
+      case 'shift_owner':
+        this.owners.push(line.owner);
+        return;
+      case 'notified':
+        this.notified.add(line.id);
+        return;
+    }
+  }
+
+  private plan(reviewId: string): PlannedReview {
+    const plan = plannedReview(reviewId);
+    if (!plan) {
+      throw new CadenceError(`unknown review "${reviewId}"; reviews are ${REVIEW_PLAN.map((r) => r.id).join(', ')}`);
+    }
+    return plan;
+  }
+
+  private editable(reviewId: string, plan: PlannedReview): ReviewRecord {
+    const record = this.reviews.get(reviewId);
+    if (!record) throw new CadenceError(`${plan.label} (${reviewId}) is not open yet; open it first`);
+    if (record.completedAt !== undefined) {
+      const by = record.completedBy ?? 'unknown';
+      throw new CadenceError(`${plan.label} (${reviewId}) was completed at ${record.completedAt} by ${by} and is read-only`);
+    }
+    return record;
+  }
+
+  private nextIssueId(): string {
+    let n = this.issues.size + 1;
+    while (this.issues.has(`KI-${n}`)) n += 1;
+    return `KI-${n}`;
+  }
+
+  private nowIso(): string {
+    return new Date(this.clock()).toISOString();
+  }
+
+}
+
+/** Unchanged when the call returns the very object it found, which is how every no-op returns. */
+function changeOf<T>(facts: Omit<CadenceChange<T>, 'changed'>): CadenceChange<T> {
+  return { ...facts, changed: facts.before !== facts.after };
+}
+
+function parseLine(value: unknown): CadenceLine {
+  const parsed = CadenceLineSchema.safeParse(value);
+  if (!parsed.success) throw new Error(describeZodError(parsed.error));
+  return parsed.data;
+}
+
+function validate<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new CadenceError(`invalid ${what}: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+function validateActor(by: string): string {
+  return validate(ActorSchema, by, 'actor');
+}
+
+function target(reviewId: string): string {
+  return `review:${reviewId}`;
+}
+
+function sameIssue(a: KnownIssue, b: Omit<KnownIssue, 'updatedAt' | 'updatedBy'>): boolean {
+  return a.title === b.title && a.intent === b.intent && a.note === b.note && a.status === b.status;
+}
