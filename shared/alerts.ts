@@ -1,0 +1,99 @@
+import type { KpiId } from './kpi.js';
+import type { AlertRule } from './config.js';
+
+/** The alert state contract: what the core's rule engine produces and the renderer shows. */
+
+export const ALERT_STATES = ['ok', 'pending', 'firing', 'recovering', 'resolved', 'nodata', 'insufficient'] as const;
+export type AlertStateName = (typeof ALERT_STATES)[number];
+
+export type AlertSeverity = AlertRule['severity'];
+export type AlertActionName = NonNullable<AlertRule['recommendedAction']>['action'];
+
+/** One rule's state after an evaluation. Times are epoch ms on the engine's (stream) clock. */
+export interface RuleState {
+  ruleId: string;
+  state: AlertStateName;
+  /** When the current state began. */
+  since: number;
+  /** The current value in the rule's window; null when none is current (old numbers never decide). */
+  value: number | null;
+  /** Trip threshold in the KPI's unit (baseline multiples resolved); null when unknown. */
+  threshold: number | null;
+  /** Clear threshold in the KPI's unit; equals `threshold` unless the rule sets its own. */
+  clearThreshold: number | null;
+  reason: string;
+  /** Start of the open firing episode; kept through recovering, nodata and low traffic until resolved. */
+  firedAt?: number;
+  /** When the trip condition began holding without a break (pending, and the breach start while firing). */
+  pendingSince?: number;
+  /** The count the minimum-sample check used (the KPI's denominator; calls for count KPIs). */
+  sample: number;
+}
+
+/** What happened at a state change; `fired` opens an episode, `resolved` closes it. */
+export type AlertTransitionKind =
+  | 'pending'
+  | 'fired'
+  | 'refired'
+  | 'recovering'
+  | 'resolved'
+  | 'nodata'
+  | 'insufficient'
+  | 'ok';
+
+export interface AlertTransition {
+  kind: AlertTransitionKind;
+  ruleId: string;
+  ruleName: string;
+  severity: AlertSeverity;
+  kpi: KpiId;
+  from: AlertStateName | null;
+  to: AlertStateName;
+  at: number;
+  value: number | null;
+  threshold: number | null;
+  reason: string;
+  /** The firing episode this belongs to (its firedAt), when one is open or just closed. */
+  episode?: number;
+}
+
+export interface AlertAcknowledgement {
+  kind: 'acknowledged';
+  ruleId: string;
+  episode: number;
+  operator: string;
+  /** Wall-clock epoch ms. */
+  at: number;
+}
+
+export type AlertLogEntry = AlertTransition | AlertAcknowledgement;
+
+export type BaselineSource = 'config' | `captured at ${string}`;
+
+export interface BaselineSet {
+  values: Partial<Record<KpiId, number>>;
+  source: BaselineSource;
+}
+
+export type CountdownStatus = 'counting' | 'due' | 'cancelled' | 'withdrawn';
+
+/** An automatic action counting down in wall-clock time, one per firing episode. */
+export interface AutoActCountdown {
+  ruleId: string;
+  ruleName: string;
+  /** The rule state's firedAt: the episode this countdown belongs to. */
+  episode: number;
+  action: AlertActionName;
+  /** 'all' or the intent the rule watches; the action applies there. */
+  scope: string;
+  text: string;
+  /** Wall-clock epoch ms. */
+  startedAt: number;
+  dueAt: number;
+  status: CountdownStatus;
+  endedAt?: number;
+  /** Operator who cancelled, for 'cancelled'. */
+  cancelledBy?: string;
+  /** Why a countdown was withdrawn without acting. */
+  note?: string;
+}
