@@ -27,8 +27,11 @@ export type Layer = (typeof LAYERS)[number];
 
 export type KpiUnit = 'perMin' | 'ratio' | 'ms' | 'count';
 
-/** What a KPI's value is a fraction of; the rule engine's minimum-sample check counts this. */
-export type KpiDenominator = 'calls' | 'connected' | 'agentTurns' | 'toolCalls' | 'escalations' | 'none';
+/**
+ * What a KPI's value is a fraction of; the rule engine's minimum-sample check counts this.
+ * 'allCalls' counts calls on every route, 'calls' only those the agent handled.
+ */
+export type KpiDenominator = 'allCalls' | 'calls' | 'connected' | 'agentTurns' | 'toolCalls' | 'escalations' | 'none';
 
 export interface KpiTarget {
   /** 'max': the value must stay at or below `value`; 'min': at or above. */
@@ -83,7 +86,7 @@ export const KPIS: Record<KpiId, KpiDefinition> = {
   },
   fallbackRate: {
     id: 'fallbackRate', label: 'Fallback rate', layer: 'outcome', unit: 'ratio',
-    denominator: 'calls', target: { kind: 'max', value: 0.1 }, warnMargin: 0.03,
+    denominator: 'allCalls', target: { kind: 'max', value: 0.1 }, warnMargin: 0.03,
   },
   taskCompletion: {
     id: 'taskCompletion', label: 'Task completion', layer: 'outcome', unit: 'ratio',
@@ -135,6 +138,9 @@ export type KpiValues = Record<KpiId, number | null>;
 /** KPI values over one window for one scope, with the counts behind them. */
 export interface WindowStats {
   windowMin: WindowMinutes;
+  /** Calls on every route (agent, fallback, human). */
+  allCalls: number;
+  /** Calls the agent handled. */
   calls: number;
   connected: number;
   agentTurns: number;

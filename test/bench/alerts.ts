@@ -57,7 +57,7 @@ function windowStats(windowMin: WindowStats['windowMin'], tick: number, phase: n
   kpis.piiEvents = wave > 0.95 ? 1 : 0;
   const calls = 15 + Math.round(20 * Math.abs(wave));
   return {
-    windowMin, calls, connected: calls, agentTurns: calls * 6, toolCalls: calls * 2,
+    windowMin, allCalls: calls, calls, connected: calls, agentTurns: calls * 6, toolCalls: calls * 2,
     escalations: Math.round(calls / 10), kpis, incomplete: false,
   };
 }

@@ -30,6 +30,7 @@ function stats(windowMin: WindowStats['windowMin'], spec: StatsSpec): WindowStat
   const calls = spec.calls ?? 500;
   return {
     windowMin,
+    allCalls: calls,
     calls,
     connected: spec.connected ?? calls,
     agentTurns: spec.agentTurns ?? calls * 6,
@@ -242,7 +243,7 @@ describe('minimum sample', () => {
     expect(d.at(0, errors(40, 0.05)).state).toBe('pending');
     const thin = d.at(3, errors(12, 0.08));
     expect(thin.state).toBe('insufficient');
-    expect(thin.reason).toBe('Only 12 of 30 calls needed to judge');
+    expect(thin.reason).toBe('Only 12 of 30 agent calls needed to judge');
     expect(thin.sample).toBe(12);
     expect(thin.pendingSince).toBeUndefined();
     expect(d.at(4, errors(40, 0.05)).pendingSince).toBe(T0 + 4 * MIN);
@@ -266,7 +267,7 @@ describe('minimum sample', () => {
     d.at(0, errors(40, 0.05));
     const low = d.at(1, errors(3, 0));
     expect(low.state).toBe('firing');
-    expect(low.reason).toBe('Only 3 of 30 calls needed to judge; still firing');
+    expect(low.reason).toBe('Only 3 of 30 agent calls needed to judge; still firing');
     expect(d.at(2, errors(40, 0)).state).toBe('recovering');
     expect(d.at(3, errors(2, 0)).state).toBe('firing');
     expect(d.kinds()).toEqual(['fired', 'recovering', 'refired']);

@@ -10,7 +10,7 @@ const HOUR = 60 * MIN;
 
 function stats(windowMin: WindowMinutes, calls: number, connected: number, kpis: Partial<KpiValues>): WindowStats {
   const all = Object.fromEntries(KPI_IDS.map((k) => [k, null])) as KpiValues;
-  return { windowMin, calls, connected, agentTurns: 0, toolCalls: 0, escalations: 0, kpis: { ...all, ...kpis }, incomplete: false };
+  return { windowMin, allCalls: calls, calls, connected, agentTurns: 0, toolCalls: 0, escalations: 0, kpis: { ...all, ...kpis }, incomplete: false };
 }
 
 /** Each window reports different figures, so the test sees which one the evidence used. */

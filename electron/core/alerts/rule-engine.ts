@@ -49,7 +49,8 @@ export function resolveThresholds(rule: AlertRule, baselines: Partial<Record<Kpi
 
 /** How a reason names a KPI's sample. */
 export const SAMPLE_NOUN: Record<KpiDenominator, string> = {
-  calls: 'calls',
+  allCalls: 'calls',
+  calls: 'agent calls',
   connected: 'connected calls',
   agentTurns: 'agent turns',
   toolCalls: 'tool calls',

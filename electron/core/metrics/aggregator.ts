@@ -296,6 +296,7 @@ export class MetricsAggregator {
       const counters = countersFromArray(sum);
       stats[windowMin] = {
         windowMin,
+        allCalls: counters.allCalls,
         calls: counters.agentCalls,
         connected: counters.connected,
         agentTurns: counters.agentTurns,
