@@ -1,7 +1,8 @@
-import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
+import { app, BrowserWindow, globalShortcut, ipcMain, net, Notification, protocol, session } from 'electron';
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BRIDGE_CHANNELS, SNAPSHOT_PUSH_CHANNEL } from '../shared/bridge-channels.js';
+import { BRIDGE_CHANNELS, PUSH_CHANNEL } from '../shared/bridge-channels.js';
+import { EMERGENCY_SHORTCUT } from '../shared/shortcuts.js';
 import { createBridgeDispatcher } from './core/bridge-dispatch.js';
 import { ConsoleService } from './core/console-service.js';
 import { resolveLaunchOptions } from './core/launch-options.js';
@@ -13,6 +14,7 @@ import {
   isTrustedSender,
   secureWebPreferences,
 } from './shell/security.js';
+import { routingToken } from './shell/token-store.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = normalize(join(here, '..', 'renderer') + sep);
@@ -50,8 +52,14 @@ async function start(): Promise<void> {
   serveRenderer();
   lockDown();
 
-  const service = new ConsoleService({ config: options.config, streamToken: options.streamToken });
-  const dispatch = createBridgeDispatcher(service);
+  const dataDir = options.dataDir ?? app.getPath('userData');
+  const service = new ConsoleService({
+    config: options.config,
+    dataDir,
+    streamToken: options.streamToken,
+    routingToken: routingToken(dataDir, options.routingToken),
+  });
+  const dispatch = createBridgeDispatcher(service.handlers);
   for (const channel of BRIDGE_CHANNELS) {
     ipcMain.handle(channel, (event, request: unknown) => {
       const frame = event.senderFrame;
@@ -69,14 +77,25 @@ async function start(): Promise<void> {
     title: 'Launch Console',
     webPreferences: secureWebPreferences(join(here, 'preload.cjs')),
   });
-  const unsubscribe = service.onSnapshot((snapshot) => {
-    if (!win.isDestroyed()) win.webContents.send(SNAPSHOT_PUSH_CHANNEL, snapshot);
+  const unsubscribe = service.onPush((push) => {
+    if (push.kind === 'notification' && Notification.isSupported()) {
+      new Notification({ title: push.title, body: push.body, urgency: push.severity === 'critical' ? 'critical' : 'normal' }).show();
+    }
+    if (!win.isDestroyed()) win.webContents.send(PUSH_CHANNEL, push);
   });
   win.on('closed', unsubscribe);
+  // The emergency stop reaches the operator from any application; it only opens the confirm.
+  globalShortcut.register(EMERGENCY_SHORTCUT.accelerator, () => {
+    if (win.isDestroyed()) return;
+    win.show();
+    win.focus();
+    win.webContents.send(PUSH_CHANNEL, { kind: 'shortcut', name: 'emergency-stop' });
+  });
   service.start();
   await win.loadURL(`${APP_ORIGIN}/index.html`);
 
   app.on('window-all-closed', () => {
+    globalShortcut.unregisterAll();
     service.stop();
     app.quit();
   });

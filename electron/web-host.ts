@@ -25,13 +25,18 @@ export async function startWebHost(options: LaunchOptions, rendererDir = RENDERE
     throw new Error(`the renderer is not built (${rendererDir}/index.html missing): run npm run build`);
   }
   const token = randomBytes(24).toString('base64url');
-  const service = new ConsoleService({ config: options.config, streamToken: options.streamToken });
-  const dispatch = createBridgeDispatcher(service);
+  const service = new ConsoleService({
+    config: options.config,
+    dataDir: options.dataDir ?? join(process.cwd(), '.launch-data'),
+    streamToken: options.streamToken,
+    routingToken: options.routingToken,
+  });
+  const dispatch = createBridgeDispatcher(service.handlers);
   const serveStatic = createStaticHandler(rendererDir);
   const server: Server = createServer((req, res) => {
     void serveStatic(req, res);
   });
-  const wss = attachBridgeSocket(server, token, dispatch, (l) => service.onSnapshot(l));
+  const wss = attachBridgeSocket(server, token, dispatch, (l) => service.onPush(l));
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolveListen());

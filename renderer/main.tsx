@@ -6,9 +6,19 @@ import { useConsole } from './store.js';
 import './styles.css';
 
 const root = createRoot(document.getElementById('root') as HTMLElement);
-const bridge = pickBridge();
+const refused = (reason: string) =>
+  root.render(
+    <main className="loading" role="alert">
+      The console refused this page: {reason}. Open the address the console printed at its last start.
+    </main>,
+  );
+const bridge = pickBridge(refused);
 if ('error' in bridge) {
-  root.render(<main className="loading" role="alert">{bridge.error}</main>);
+  root.render(
+    <main className="loading" role="alert">
+      {bridge.error}
+    </main>,
+  );
 } else {
   useConsole.getState().connect(bridge);
   root.render(

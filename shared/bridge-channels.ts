@@ -2,10 +2,34 @@
  * The allow-list of bridge channels, free of dependencies so the sandboxed preload can carry it.
  * shared/bridge.ts gives each channel its request schema and response type.
  */
-export const BRIDGE_CHANNELS = ['console:snapshot'] as const;
+export const BRIDGE_CHANNELS = [
+  'console:snapshot',
+  'operator:set-shift-owner',
+  'routing:prepare',
+  'routing:execute',
+  'routing:refresh',
+  'audit:list',
+  'audit:export',
+  'alerts:acknowledge',
+  'alerts:cancel-auto-act',
+  'alerts:capture-baseline',
+  'cadence:set-t0',
+  'review:open',
+  'review:check',
+  'review:complete',
+  'known-issue:upsert',
+  'sampling:start',
+  'sampling:sessions',
+  'sampling:session',
+  'sampling:annotate',
+  'sampling:reveal',
+  'sampling:recording',
+  'sampling:export',
+] as const;
 export type BridgeChannel = (typeof BRIDGE_CHANNELS)[number];
 
-export const SNAPSHOT_PUSH_CHANNEL = 'console:push-snapshot';
+/** Pushed from the core to the renderer: snapshots, notifications, the emergency shortcut. */
+export const PUSH_CHANNEL = 'console:push';
 
 export function isBridgeChannel(value: unknown): value is BridgeChannel {
   return typeof value === 'string' && (BRIDGE_CHANNELS as readonly string[]).includes(value);

@@ -1,29 +1,140 @@
 import { z } from 'zod';
+import type { ActionIntent, ActionOutcome, EffectText } from './actions.js';
+import { AUDIT_ENTRY_TYPES, type AuditEntry } from './audit.js';
 import type { BridgeChannel } from './bridge-channels.js';
-import type { ConsoleSnapshot } from './console-state.js';
+import { CheckVerdictSchema, KnownIssueInputSchema, ReviewDecisionSchema, type KnownIssue, type LaunchClock, type ReviewRecord, type ShiftOwner } from './cadence.js';
+import type { ConsoleSnapshot, RoutingView } from './console-state.js';
+import { WINDOW_MINUTES } from './kpi.js';
+import { RoutingActionNameSchema } from './protocol.js';
+import {
+  AnnotationPatchSchema,
+  StartSamplingRequestSchema,
+  type Annotation,
+  type SessionProgress,
+  type SessionSummary,
+  type StoredSession,
+} from './sampling.js';
 
-export { BRIDGE_CHANNELS, isBridgeChannel, SNAPSHOT_PUSH_CHANNEL, type BridgeChannel } from './bridge-channels.js';
+export { BRIDGE_CHANNELS, isBridgeChannel, PUSH_CHANNEL, type BridgeChannel } from './bridge-channels.js';
 
 /**
  * The one API the renderer sees. The Electron preload and the web host's WebSocket client both
- * implement `ConsoleBridge`; the main side validates every request against BRIDGE_REQUESTS,
- * which is also the allow-list of channels.
+ * implement `ConsoleBridge`; the main side validates every request against BRIDGE_REQUESTS.
+ * Who did something is never taken from the renderer: the core stamps the shift owner.
  */
 
+const empty = z.object({}).strict();
+const operatorReason = z.string().trim().max(2000).optional();
+
 export const BRIDGE_REQUESTS = {
-  'console:snapshot': z.object({}).strict(),
+  'console:snapshot': empty,
+  'operator:set-shift-owner': z.object({ name: z.string().trim().min(1).max(200), note: z.string().max(4000).optional() }).strict(),
+  'routing:prepare': z
+    .object({
+      action: RoutingActionNameSchema,
+      intents: z.array(z.string().min(1)).optional(),
+      share: z.number().min(0).max(100).optional(),
+    })
+    .strict(),
+  'routing:execute': z.object({ intentId: z.string().min(1), reason: operatorReason }).strict(),
+  'routing:refresh': empty,
+  'audit:list': z
+    .object({
+      type: z.enum(AUDIT_ENTRY_TYPES).optional(),
+      operator: z.string().optional(),
+      text: z.string().optional(),
+      limit: z.number().int().positive().max(5000).optional(),
+    })
+    .strict(),
+  'audit:export': z.object({ format: z.enum(['jsonl', 'csv']), type: z.enum(AUDIT_ENTRY_TYPES).optional(), text: z.string().optional() }).strict(),
+  'alerts:acknowledge': z.object({ ruleId: z.string().min(1) }).strict(),
+  'alerts:cancel-auto-act': z.object({ ruleId: z.string().min(1) }).strict(),
+  'alerts:capture-baseline': z.object({ windowMin: z.union(WINDOW_MINUTES.map((w) => z.literal(w))) }).strict(),
+  'cadence:set-t0': z.object({ t0: z.iso.datetime().nullable() }).strict(),
+  'review:open': z.object({ reviewId: z.string().min(1) }).strict(),
+  'review:check': z
+    .object({ reviewId: z.string().min(1), checkId: z.string().min(1), verdict: CheckVerdictSchema.nullable(), note: z.string().max(4000) })
+    .strict(),
+  'review:complete': z.object({ reviewId: z.string().min(1), decision: ReviewDecisionSchema }).strict(),
+  'known-issue:upsert': KnownIssueInputSchema,
+  'sampling:start': StartSamplingRequestSchema,
+  'sampling:sessions': empty,
+  'sampling:session': z.object({ sessionId: z.string().min(1) }).strict(),
+  'sampling:annotate': AnnotationPatchSchema.omit({ updatedBy: true }),
+  'sampling:reveal': z.object({ sessionId: z.string().min(1), callId: z.string().min(1) }).strict(),
+  'sampling:recording': z.object({ sessionId: z.string().min(1), callId: z.string().min(1) }).strict(),
+  'sampling:export': z
+    .object({ sessionId: z.string().min(1), kind: z.enum(['annotations-csv', 'annotations-json', 'regression-cases']), unmasked: z.boolean().default(false) })
+    .strict(),
 } as const satisfies Record<BridgeChannel, z.ZodType>;
+
+export interface PreparedAction {
+  intent: ActionIntent;
+  effect: EffectText;
+  /** Calls in progress on the agent, estimated from the stream; null when unknown. */
+  inProgress: number | null;
+}
+
+export interface ExportFile {
+  fileName: string;
+  mimeType: string;
+  content: string;
+}
+
+export interface SessionListItem {
+  id: string;
+  name: string;
+  createdAt: string;
+  createdBy: string;
+  size: number;
+  progress: SessionProgress;
+}
+
+export interface SessionDetail {
+  stored: StoredSession;
+  annotations: Annotation[];
+  progress: SessionProgress;
+  summary: SessionSummary;
+  /** Transcripts are masked unless a reveal was asked for (and audited). */
+  masked: boolean;
+}
 
 export interface BridgeResponses {
   'console:snapshot': ConsoleSnapshot;
+  'operator:set-shift-owner': ShiftOwner;
+  'routing:prepare': PreparedAction;
+  'routing:execute': ActionOutcome;
+  'routing:refresh': RoutingView;
+  'audit:list': AuditEntry[];
+  'audit:export': ExportFile;
+  'alerts:acknowledge': { ok: true };
+  'alerts:cancel-auto-act': { ok: true };
+  'alerts:capture-baseline': { captured: string[]; skipped: string[] };
+  'cadence:set-t0': LaunchClock;
+  'review:open': ReviewRecord;
+  'review:check': ReviewRecord;
+  'review:complete': ReviewRecord;
+  'known-issue:upsert': KnownIssue;
+  'sampling:start': SessionListItem;
+  'sampling:sessions': SessionListItem[];
+  'sampling:session': SessionDetail;
+  'sampling:annotate': Annotation;
+  'sampling:reveal': SessionDetail;
+  'sampling:recording': { mimeType: 'audio/wav'; base64: string } | { missing: string };
+  'sampling:export': ExportFile;
 }
 
-export type BridgeRequest<C extends BridgeChannel> = z.infer<(typeof BRIDGE_REQUESTS)[C]>;
+export type BridgeRequest<C extends BridgeChannel> = z.input<(typeof BRIDGE_REQUESTS)[C]>;
 export type BridgeResponse<C extends BridgeChannel> = BridgeResponses[C];
+
+export type ConsolePush =
+  | { kind: 'snapshot'; snapshot: ConsoleSnapshot }
+  | { kind: 'notification'; id: string; title: string; body: string; severity: 'info' | 'warning' | 'critical' }
+  | { kind: 'shortcut'; name: 'emergency-stop' };
 
 export interface ConsoleBridge {
   invoke<C extends BridgeChannel>(channel: C, request: BridgeRequest<C>): Promise<BridgeResponse<C>>;
-  onSnapshot(listener: (snapshot: ConsoleSnapshot) => void): () => void;
+  onPush(listener: (push: ConsolePush) => void): () => void;
 }
 
 /** The web host's WebSocket frames. */
@@ -37,4 +148,4 @@ export type WsServerFrame =
   | { type: 'ready' }
   | { type: 'result'; id: number; ok: true; result: unknown }
   | { type: 'result'; id: number; ok: false; error: string }
-  | { type: 'snapshot'; snapshot: ConsoleSnapshot };
+  | { type: 'push'; push: ConsolePush };

@@ -1,3 +1,7 @@
+import type { ActionOutcome, RecoveryReport } from './actions.js';
+import type { AlertLogEntry, AutoActCountdown, BaselineSet, RuleState } from './alerts.js';
+import type { AlertRule } from './config.js';
+import type { KnownIssue, LaunchClock, ReviewRecord, ReviewStatus, ScheduledReview, ShiftOwner } from './cadence.js';
 import type { MetricsSnapshot } from './kpi.js';
 import type { RoutingState } from './protocol.js';
 
@@ -30,11 +34,61 @@ export interface RoutingView {
   error: string | null;
 }
 
+export interface ActionsView {
+  /** The action being executed right now, if any. */
+  inFlight: { intentId: string; action: string; startedAt: number } | null;
+  lastOutcome: ActionOutcome | null;
+  /** Proof from the stream and the KPIs after the last verified action. */
+  recovery: RecoveryReport | null;
+  /** Agent calls in progress, estimated from the stream (Little's law); null when unknown. */
+  inProgressEstimate: number | null;
+}
+
+export interface AlertView {
+  rule: AlertRule;
+  state: RuleState;
+  acknowledged: { by: string; at: number } | null;
+}
+
+export interface AlertsView {
+  alerts: AlertView[];
+  log: AlertLogEntry[];
+  countdowns: AutoActCountdown[];
+  baselines: BaselineSet;
+  /** Wall-clock ms of the last evaluation. */
+  evaluatedAt: number | null;
+}
+
+export interface ReviewView {
+  review: ScheduledReview;
+  status: ReviewStatus;
+  record: ReviewRecord | null;
+}
+
+export interface CadenceView {
+  clock: LaunchClock | null;
+  reviews: ReviewView[];
+  nextReviewId: string | null;
+  knownIssues: KnownIssue[];
+  shiftHistory: ShiftOwner[];
+}
+
+export interface SamplingView {
+  keptCalls: number;
+  sessions: number;
+}
+
 export interface ConsoleSnapshot {
   launchName: string;
   intents: string[];
   stream: StreamStatus;
   metrics: MetricsSnapshot | null;
   routing: RoutingView;
+  /** The current shift owner: every action is stamped with this name. */
+  operator: ShiftOwner | null;
+  actions: ActionsView;
+  alerts: AlertsView;
+  cadence: CadenceView;
+  sampling: SamplingView;
   generatedAt: number;
 }

@@ -1,28 +1,49 @@
-import type { ConsoleSnapshot, RoutingView } from '../../shared/console-state.js';
+import { join } from 'node:path';
+import type { ConsolePush } from '../../shared/bridge.js';
 import type { LaunchConfig } from '../../shared/config.js';
+import type { ConsoleSnapshot, RoutingView } from '../../shared/console-state.js';
 import type { RoutingState } from '../../shared/protocol.js';
+import { AuditLog } from './audit/audit-log.js';
+import { AlertsFeature } from './features/alerts-feature.js';
+import { CadenceFeature } from './features/cadence-feature.js';
+import type { ConsoleContext, Feature, Handlers } from './features/feature.js';
+import { RoutingFeature } from './features/routing-feature.js';
+import { SamplingFeature } from './features/sampling-feature.js';
 import { MetricsAggregator } from './metrics/aggregator.js';
+import { HttpRoutingProvider, type RoutingProvider } from './routing/provider.js';
 import { StreamClient } from './stream/stream-client.js';
 
 export interface ConsoleServiceOptions {
   config: LaunchConfig;
+  dataDir: string;
   streamToken?: string;
+  routingToken?: string;
+  /** Another provider adapter than the HTTP one of the configuration. */
+  provider?: RoutingProvider;
   now?: () => number;
-  /** How often a snapshot is pushed at most, and at least (so staleness shows without events). */
+  /** How often the engine ticks and pushes a snapshot: at most, and at least (so staleness shows). */
   pushIntervalMs?: number;
 }
 
-type SnapshotListener = (snapshot: ConsoleSnapshot) => void;
+type PushListener = (push: ConsolePush) => void;
 
 /**
- * The console engine both hosts run: stream in, aggregation, routing view, snapshots out.
- * Snapshots are batched: at most one per push interval however fast the stream is.
+ * The console engine both hosts run: stream in, aggregation, features (routing actions, alerts,
+ * review cadence, sampling), snapshots out. Snapshots are batched: one per tick however fast the
+ * stream is.
  */
 export class ConsoleService {
   readonly metrics: MetricsAggregator;
   readonly stream: StreamClient;
+  readonly audit: AuditLog;
+  readonly routingActions: RoutingFeature;
+  readonly alerts: AlertsFeature;
+  readonly cadence: CadenceFeature;
+  readonly sampling: SamplingFeature;
+  readonly handlers: Handlers;
+  private readonly features: Feature[];
   private readonly now: () => number;
-  private readonly listeners = new Set<SnapshotListener>();
+  private readonly listeners = new Set<PushListener>();
   private timer: NodeJS.Timeout | null = null;
   private routing: RoutingView = { state: null, source: null, observedAt: null, error: null };
   private helloTime: number | null = null;
@@ -32,6 +53,10 @@ export class ConsoleService {
     this.now = options.now ?? Date.now;
     const { config } = options;
     this.metrics = new MetricsAggregator({ intents: config.intents });
+    this.audit = new AuditLog(join(options.dataDir, 'audit.jsonl'), {
+      secrets: [options.routingToken ?? '', options.streamToken ?? ''],
+      now: this.now,
+    });
     this.stream = new StreamClient(
       {
         url: config.stream.url,
@@ -46,6 +71,7 @@ export class ConsoleService {
         call: (call) => {
           this.lastDataTime = Math.max(this.lastDataTime ?? 0, Date.parse(call.endedAt));
           this.metrics.ingestCall(call);
+          for (const f of this.features) f.onCall?.(call);
         },
         metric: (m) => this.metrics.ingestMetric(m),
         routing: (e) => this.observeRouting(e.state, 'stream'),
@@ -55,21 +81,61 @@ export class ConsoleService {
         },
       },
     );
+
+    const ctx: ConsoleContext = {
+      config,
+      dataDir: options.dataDir,
+      now: this.now,
+      metrics: this.metrics,
+      audit: this.audit,
+      streamStatus: () => this.stream.status(),
+      routingView: () => ({ ...this.routing }),
+      observeRouting: (state, source) => this.observeRouting(state, source),
+      routingError: (message) => {
+        this.routing = { ...this.routing, error: message };
+      },
+      operator: () => {
+        const owner = this.cadence.currentOwner();
+        if (!owner) throw new Error('Nobody owns the shift yet: set the shift owner first, so the action is stamped with a name.');
+        return owner.name;
+      },
+      push: (push) => this.emit(push),
+    };
+    const provider =
+      options.provider ??
+      new HttpRoutingProvider({
+        baseUrl: config.routing.baseUrl,
+        token: options.routingToken ?? '',
+        timeoutMs: config.routing.timeoutMs,
+      });
+    this.cadence = new CadenceFeature(ctx);
+    this.routingActions = new RoutingFeature(ctx, provider);
+    this.alerts = new AlertsFeature(ctx, (req) => this.routingActions.executeAutomatic(req));
+    this.sampling = new SamplingFeature(ctx);
+    this.features = [this.cadence, this.routingActions, this.alerts, this.sampling];
+    this.handlers = {
+      'console:snapshot': () => this.snapshot(),
+      ...this.cadence.handlers,
+      ...this.routingActions.handlers,
+      ...this.alerts.handlers,
+      ...this.sampling.handlers,
+    };
   }
 
   start(): void {
     this.stream.start();
-    const interval = this.options.pushIntervalMs ?? 250;
-    this.timer = setInterval(() => this.push(), interval);
+    this.timer = setInterval(() => this.tick(), this.options.pushIntervalMs ?? 250);
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.stream.stop();
+    for (const f of this.features) f.close?.();
+    this.audit.close();
   }
 
-  onSnapshot(listener: SnapshotListener): () => void {
+  onPush(listener: PushListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -81,10 +147,6 @@ export class ConsoleService {
     this.routing = { state, source, observedAt: this.now(), error: null };
   }
 
-  routingError(message: string): void {
-    this.routing = { ...this.routing, error: message };
-  }
-
   snapshot(): ConsoleSnapshot {
     const stream = this.stream.status();
     return {
@@ -93,13 +155,23 @@ export class ConsoleService {
       stream,
       metrics: stream.streamTime === null ? null : this.metrics.snapshot(stream.streamTime),
       routing: { ...this.routing },
+      operator: this.cadence.currentOwner(),
+      actions: this.routingActions.view(),
+      alerts: this.alerts.view(),
+      cadence: this.cadence.view(),
+      sampling: this.sampling.view(),
       generatedAt: this.now(),
     };
   }
 
-  private push(): void {
-    if (this.listeners.size === 0) return;
+  /** One engine step: features see the same figures the renderer is about to get. */
+  tick(): void {
     const snap = this.snapshot();
-    for (const l of this.listeners) l(snap);
+    for (const f of this.features) f.tick?.({ now: snap.generatedAt, metrics: snap.metrics, stream: snap.stream });
+    if (this.listeners.size > 0) this.emit({ kind: 'snapshot', snapshot: this.snapshot() });
+  }
+
+  private emit(push: ConsolePush): void {
+    for (const l of this.listeners) l(push);
   }
 }

@@ -19,7 +19,8 @@ export interface LaunchOptions {
   config: LaunchConfig;
   configPath: string | null;
   port: number;
-  dataDir: string;
+  /** Null: the host's own default (the app's data directory, or .launch-data for the web host). */
+  dataDir: string | null;
   streamToken: string | undefined;
   routingToken: string | undefined;
 }
@@ -83,7 +84,7 @@ export function resolveLaunchOptions(
     config,
     configPath,
     port,
-    dataDir: resolve(cwd, pick('dataDir') ?? '.launch-data'),
+    dataDir: pick('dataDir') ? resolve(cwd, pick('dataDir') as string) : null,
     streamToken: env[config.stream.tokenEnv],
     routingToken: env[config.routing.tokenEnv],
   };

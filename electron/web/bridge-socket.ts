@@ -1,8 +1,7 @@
 import type { Server } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { WsClientFrameSchema, type WsServerFrame } from '../../shared/bridge.js';
-import type { ConsoleSnapshot } from '../../shared/console-state.js';
+import { WsClientFrameSchema, type ConsolePush, type WsServerFrame } from '../../shared/bridge.js';
 import { describeZodError } from '../../shared/protocol.js';
 import type { BridgeDispatch } from '../core/bridge-dispatch.js';
 
@@ -23,7 +22,7 @@ export function attachBridgeSocket(
   server: Server,
   token: string,
   dispatch: BridgeDispatch,
-  subscribe: (listener: (s: ConsoleSnapshot) => void) => () => void,
+  subscribe: (listener: (push: ConsolePush) => void) => () => void,
 ): WebSocketServer {
   const wss = new WebSocketServer({ server, path: BRIDGE_PATH, maxPayload: 1024 * 1024 });
   wss.on('connection', (ws: WebSocket) => {
@@ -55,7 +54,7 @@ export function attachBridgeSocket(
         }
         clearTimeout(authTimer);
         authed = true;
-        unsubscribe = subscribe((snapshot) => send({ type: 'snapshot', snapshot }));
+        unsubscribe = subscribe((push) => send({ type: 'push', push }));
         send({ type: 'ready' });
         return;
       }

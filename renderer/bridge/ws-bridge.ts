@@ -1,17 +1,36 @@
-import type { BridgeChannel, BridgeRequest, BridgeResponse, ConsoleBridge, WsServerFrame } from '../../shared/bridge.js';
-import type { ConsoleSnapshot } from '../../shared/console-state.js';
+import type {
+  BridgeChannel,
+  BridgeRequest,
+  BridgeResponse,
+  ConsoleBridge,
+  ConsolePush,
+  WsServerFrame,
+} from '../../shared/bridge.js';
 
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
 
+/** Shows a critical notice the way a browser can; the desktop shell shows its own natively. */
+function showSystemNotification(push: Extract<ConsolePush, { kind: 'notification' }>): void {
+  if (typeof Notification === 'undefined') return;
+  const show = () => new Notification(push.title, { body: push.body, tag: push.id });
+  if (Notification.permission === 'granted') show();
+  else if (Notification.permission === 'default') void Notification.requestPermission().then((p) => p === 'granted' && show());
+}
+
 /**
  * The web host's bridge: the same ConsoleBridge the preload exposes, carried over a WebSocket
- * that presents the per-start token first. Reconnects if the host restarts or the socket drops.
+ * that presents the per-start token first. Reconnects if the host restarts or the socket drops;
+ * a refused token is final and reported once.
  */
-export function createWsBridge(token: string, url = `ws://${location.host}/bridge`): ConsoleBridge {
-  const listeners = new Set<(s: ConsoleSnapshot) => void>();
+export function createWsBridge(
+  token: string,
+  onRefused: (reason: string) => void,
+  url = `ws://${location.host}/bridge`,
+): ConsoleBridge {
+  const listeners = new Set<(push: ConsolePush) => void>();
   const pending = new Map<number, Pending>();
   const queue: string[] = [];
   let nextId = 1;
@@ -27,8 +46,9 @@ export function createWsBridge(token: string, url = `ws://${location.host}/bridg
       if (frame.type === 'ready') {
         ready = true;
         for (const q of queue.splice(0)) socket.send(q);
-      } else if (frame.type === 'snapshot') {
-        for (const l of listeners) l(frame.snapshot);
+      } else if (frame.type === 'push') {
+        if (frame.push.kind === 'notification') showSystemNotification(frame.push);
+        for (const l of listeners) l(frame.push);
       } else {
         const p = pending.get(frame.id);
         pending.delete(frame.id);
@@ -39,7 +59,8 @@ export function createWsBridge(token: string, url = `ws://${location.host}/bridg
     socket.addEventListener('close', (ev) => {
       for (const p of pending.values()) p.reject(new Error(`console host connection closed (${ev.reason || ev.code})`));
       pending.clear();
-      if (ev.code !== 4401) setTimeout(connect, 1000);
+      if (ev.code === 4401) onRefused(ev.reason || 'the console refused this address');
+      else setTimeout(connect, 1000);
     });
   };
   connect();
@@ -54,7 +75,7 @@ export function createWsBridge(token: string, url = `ws://${location.host}/bridg
         else queue.push(frame);
       });
     },
-    onSnapshot(listener) {
+    onPush(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
