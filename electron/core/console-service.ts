@@ -86,6 +86,11 @@ export class ConsoleService {
       config,
       dataDir: options.dataDir,
       now: this.now,
+      launchNow: () => {
+        const { streamTime, lastEventAt } = this.stream.status();
+        if (streamTime === null || lastEventAt === null) return null;
+        return streamTime + Math.max(0, this.now() - lastEventAt);
+      },
       metrics: this.metrics,
       audit: this.audit,
       streamStatus: () => this.stream.status(),

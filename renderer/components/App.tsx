@@ -1,19 +1,61 @@
-import { useConsole } from '../store.js';
+import { useEffect } from 'react';
+import { isEmergencyShortcut } from '../../shared/shortcuts.js';
+import { useConsole, type View } from '../store.js';
+import { AlertStrip } from './alerts/AlertStrip.js';
+import { AlertsView } from './alerts/AlertsView.js';
+import { AuditView } from './audit/AuditView.js';
+import { ReviewCountdown } from './cadence/ReviewCountdown.js';
+import { ReviewsView } from './cadence/ReviewsView.js';
 import { ConnectionStatus, isLive, StaleBanner } from './ConnectionStatus.js';
-import { IntentTable } from './IntentTable.js';
-import { LayerTiles } from './LayerTiles.js';
-import { LiveChart } from './LiveChart.js';
+import { Dashboard } from './Dashboard.js';
+import { EmergencyConfirm } from './emergency/EmergencyConfirm.js';
+import { EmergencyControls } from './emergency/EmergencyControls.js';
+import { Notices } from './Notices.js';
 import { RoutingSummary } from './RoutingSummary.js';
-import { WindowPicker } from './WindowPicker.js';
+import { SamplingView } from './sampling/SamplingView.js';
+import { ShiftOwnerBadge } from './shift/ShiftOwnerBadge.js';
+
+const VIEWS: { id: View; label: string }[] = [
+  { id: 'dashboard', label: 'Dashboard' },
+  { id: 'alerts', label: 'Alerts' },
+  { id: 'reviews', label: 'Reviews' },
+  { id: 'sampling', label: 'Sampling' },
+  { id: 'audit', label: 'Audit log' },
+];
+
+function CurrentView({ view }: { view: View }) {
+  switch (view) {
+    case 'dashboard':
+      return <Dashboard />;
+    case 'alerts':
+      return <AlertsView />;
+    case 'reviews':
+      return <ReviewsView />;
+    case 'sampling':
+      return <SamplingView />;
+    case 'audit':
+      return <AuditView />;
+  }
+}
 
 export function App() {
   const snapshot = useConsole((s) => s.snapshot);
-  const windowMin = useConsole((s) => s.windowMin);
-  const setWindow = useConsole((s) => s.setWindow);
+  const view = useConsole((s) => s.view);
+  const setView = useConsole((s) => s.setView);
+  const openEmergency = useConsole((s) => s.openEmergency);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!isEmergencyShortcut(e)) return;
+      e.preventDefault();
+      openEmergency({ action: 'stop_all', origin: 'emergency stop shortcut' });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [openEmergency]);
 
   if (!snapshot) return <main className="loading">Connecting to the console core…</main>;
   const live = isLive(snapshot.stream);
-  const windows = snapshot.metrics?.windows[windowMin] ?? null;
 
   return (
     <div className={`app ${live ? 'is-live' : 'is-stale'}`}>
@@ -23,21 +65,28 @@ export function App() {
         </h1>
         <ConnectionStatus stream={snapshot.stream} />
         <RoutingSummary routing={snapshot.routing} />
-        <WindowPicker value={windowMin} onChange={setWindow} />
+        <ShiftOwnerBadge />
+        <ReviewCountdown />
       </header>
+      <nav className="tabs" aria-label="Screens">
+        {VIEWS.map((v) => (
+          <button key={v.id} aria-current={view === v.id ? 'page' : undefined} onClick={() => setView(v.id)}>
+            {v.label}
+          </button>
+        ))}
+      </nav>
       <StaleBanner stream={snapshot.stream} />
-      <main className="dashboard">
-        <div className="window-note muted">
-          Last {windowMin} min of stream time
-          {windows?.overall.incomplete ? ' (incomplete: part of this window was not observed)' : ''} ·{' '}
-          {windows?.overall.calls ?? 0} agent calls · {snapshot.metrics?.totalCalls ?? 0} calls since start
-        </div>
-        <LayerTiles stats={windows?.overall ?? null} live={live} />
-        <div className="split">
-          <LiveChart series={snapshot.metrics?.series ?? []} />
-          <IntentTable intents={snapshot.intents} stats={windows?.intents ?? {}} live={live} />
-        </div>
-      </main>
+      <AlertStrip />
+      <div className="workspace">
+        <main className="view">
+          <CurrentView view={view} />
+        </main>
+        <aside className="sidebar">
+          <EmergencyControls />
+        </aside>
+      </div>
+      <Notices />
+      <EmergencyConfirm />
     </div>
   );
 }

@@ -19,6 +19,12 @@ export interface ConsoleContext {
   dataDir: string;
   /** Wall clock, epoch ms. Stream time is in the metrics snapshot. */
   now: () => number;
+  /**
+   * The launch's own clock: the stream's time carried forward by the wall clock since the last
+   * event (equal to the wall clock on a real launch, faster on an accelerated simulator), and
+   * still running while the stream is down. Null before the first event.
+   */
+  launchNow(): number | null;
   metrics: MetricsAggregator;
   audit: AuditLog;
   streamStatus(): StreamStatus;

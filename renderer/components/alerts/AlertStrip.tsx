@@ -1,0 +1,3 @@
+export function AlertStrip() {
+  return <section className="panel" aria-label="Firing alerts" />;
+}

@@ -1,0 +1,3 @@
+export function AuditView() {
+  return <section className="panel" aria-label="Audit log" />;
+}

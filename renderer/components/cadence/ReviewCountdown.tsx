@@ -1,0 +1,3 @@
+export function ReviewCountdown() {
+  return <section className="panel" aria-label="Next review" />;
+}

@@ -1,0 +1,3 @@
+export function ReviewsView() {
+  return <section className="panel" aria-label="Reviews" />;
+}

@@ -1,0 +1,3 @@
+export function EmergencyConfirm() {
+  return null;
+}

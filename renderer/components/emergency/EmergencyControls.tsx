@@ -1,0 +1,3 @@
+export function EmergencyControls() {
+  return <section className="panel" aria-label="Emergency controls" />;
+}

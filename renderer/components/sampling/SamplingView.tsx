@@ -1,0 +1,3 @@
+export function SamplingView() {
+  return <section className="panel" aria-label="Call sampling" />;
+}

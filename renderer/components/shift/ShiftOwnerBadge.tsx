@@ -1,0 +1,3 @@
+export function ShiftOwnerBadge() {
+  return <section className="panel" aria-label="Shift owner" />;
+}
