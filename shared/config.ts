@@ -59,6 +59,8 @@ export const LaunchConfigSchema = z.object({
     })
     .default({ baseUrl: 'http://127.0.0.1:4100', tokenEnv: 'LAUNCH_ROUTING_TOKEN', timeoutMs: 2000, retries: 3 }),
   intents: z.array(z.string().min(1)).min(1).default([...DEFAULT_INTENTS]),
+  /** Intents where the caller asks for a person: a transfer with context counts as task completed. */
+  handoffIntents: z.array(z.string().min(1)).default(['talk_to_human']),
   runbook: z.array(RunbookStepSchema).default([]),
   baselines: z.partialRecord(KpiIdSchema, z.number()).default({}),
   rules: z.array(AlertRuleSchema).optional(),

@@ -95,7 +95,7 @@ export const KPIS: Record<KpiId, KpiDefinition> = {
   containment: { id: 'containment', label: 'Containment', layer: 'outcome', unit: 'ratio', denominator: 'connected' },
   escalationCorrectness: {
     id: 'escalationCorrectness', label: 'Escalation correctness', layer: 'outcome', unit: 'ratio',
-    denominator: 'escalations', target: { kind: 'min', value: 0.95 }, warnMargin: 0.02,
+    denominator: 'escalations', target: { kind: 'min', value: 0.9 }, warnMargin: 0.03,
   },
   agentErrorRate: {
     id: 'agentErrorRate', label: 'Agent-caused error rate', layer: 'execution', unit: 'ratio',

@@ -52,7 +52,7 @@ export class ConsoleService {
   constructor(private readonly options: ConsoleServiceOptions) {
     this.now = options.now ?? Date.now;
     const { config } = options;
-    this.metrics = new MetricsAggregator({ intents: config.intents });
+    this.metrics = new MetricsAggregator({ intents: config.intents, handoffIntents: config.handoffIntents });
     this.audit = new AuditLog(join(options.dataDir, 'audit.jsonl'), {
       secrets: [options.routingToken ?? '', options.streamToken ?? ''],
       now: this.now,

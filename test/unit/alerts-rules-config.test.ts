@@ -15,7 +15,7 @@ function snapshot(overall: Omit<Partial<WindowStats>, 'kpis'> & { kpis: Partial<
       w,
       {
         overall: {
-          windowMin: w, calls: 400, connected: 390, agentTurns: 2400, toolCalls: 20, escalations: 40,
+          windowMin: w, allCalls: 400, calls: 400, connected: 390, agentTurns: 2400, toolCalls: 20, escalations: 40,
           incomplete: false, ...overall, kpis,
         },
         intents: {},
@@ -40,7 +40,7 @@ describe('default rules', () => {
       expect(byKpi.get(kpi)).toMatchObject({ threshold: 0, pendingMin: 0, windowMin: 1, minSample: 0, severity: 'critical' });
       expect(byKpi.get(kpi)?.recommendedAction?.action).toBe('stop_all');
     }
-    expect(byKpi.get('escalationCorrectness')).toMatchObject({ comparison: 'below', threshold: 0.95, severity: 'critical' });
+    expect(byKpi.get('escalationCorrectness')).toMatchObject({ comparison: 'below', threshold: 0.9, severity: 'critical' });
     expect(rules.every((r) => r.recommendedAction?.autoAct === false)).toBe(true);
   });
 

@@ -51,6 +51,8 @@ export interface MetricsAggregatorOptions {
   intents?: readonly string[];
   /** Most intent scopes kept (configured plus discovered); later intents count as 'other'. */
   maxIntents?: number;
+  /** Intents whose task is to reach a person: a transfer with context completes them. */
+  handoffIntents?: readonly string[];
 }
 
 /** Sizes of the aggregator's fixed structures: they depend on the scope count, never on traffic. */
@@ -83,6 +85,7 @@ function parseTime(iso: string, what: string): number {
 
 export class MetricsAggregator {
   readonly #maxIntents: number;
+  readonly #handoffIntents: ReadonlySet<string>;
   readonly #overall = newScopeRing();
   readonly #intents = new Map<string, BucketRing>();
   readonly #series = new BucketRing(SERIES_POINTS + 1, 1, 1);
@@ -103,6 +106,7 @@ export class MetricsAggregator {
       throw new RangeError(`maxIntents must be a positive integer, got ${maxIntents}`);
     }
     this.#maxIntents = maxIntents;
+    this.#handoffIntents = new Set(opts.handoffIntents ?? []);
     const configured = new Set(opts.intents ?? []);
     if (configured.size > maxIntents) {
       throw new RangeError(`${configured.size} intents configured, more than maxIntents (${maxIntents})`);
@@ -141,7 +145,7 @@ export class MetricsAggregator {
     }
 
     const tally = this.#tally;
-    tallyCall(call, tally);
+    tallyCall(call, tally, this.#handoffIntents.has(call.intent));
     this.#turnBins.length = 0;
     for (const ms of tally.turnLatenciesMs) this.#turnBins.push(binOf(ms));
     const firstWordBin = tally.firstWordMs === null ? -1 : binOf(tally.firstWordMs);

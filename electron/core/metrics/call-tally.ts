@@ -52,8 +52,11 @@ export function newCallTally(): CallTally {
   return { counters: new Float64Array(COUNTER_COUNT), turnLatenciesMs: [], firstWordMs: null };
 }
 
-/** Fills `tally` with what `call` contributes. */
-export function tallyCall(call: CallRecord, tally: CallTally): void {
+/**
+ * Fills `tally` with what `call` contributes. For a hand-off intent (the caller asked for a
+ * person) the task is done when the agent transfers the call with its context.
+ */
+export function tallyCall(call: CallRecord, tally: CallTally, handoffIntent = false): void {
   const c = tally.counters;
   c.fill(0);
   tally.turnLatenciesMs.length = 0;
@@ -66,7 +69,8 @@ export function tallyCall(call: CallRecord, tally: CallTally): void {
   c[COUNTER.agentCalls] = 1;
   if (call.connected) {
     c[COUNTER.connected] = 1;
-    if (call.outcome === 'completed') c[COUNTER.completed] = 1;
+    const handedOff = handoffIntent && call.outcome === 'escalated' && call.escalation?.transferred && call.escalation.contextPreserved;
+    if (call.outcome === 'completed' || handedOff) c[COUNTER.completed] = 1;
     if (call.outcome !== 'escalated') c[COUNTER.contained] = 1;
   }
 
