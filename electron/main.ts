@@ -2,6 +2,7 @@ import { app, BrowserWindow, globalShortcut, ipcMain, net, Notification, protoco
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BRIDGE_CHANNELS, PUSH_CHANNEL } from '../shared/bridge-channels.js';
+import { CONTENT_SECURITY_POLICY } from '../shared/content-security-policy.js';
 import { EMERGENCY_SHORTCUT } from '../shared/shortcuts.js';
 import { createBridgeDispatcher } from './core/bridge-dispatch.js';
 import { ConsoleService } from './core/console-service.js';
@@ -9,7 +10,6 @@ import { resolveLaunchOptions } from './core/launch-options.js';
 import {
   APP_ORIGIN,
   APP_SCHEME,
-  desktopContentSecurityPolicy,
   isAllowedNavigation,
   isTrustedSender,
   secureWebPreferences,
@@ -30,7 +30,7 @@ function serveRenderer(): void {
     if (!path.startsWith(rendererDir)) return new Response('forbidden', { status: 403 });
     const file = await net.fetch(pathToFileURL(path).toString());
     const headers = new Headers(file.headers);
-    headers.set('Content-Security-Policy', desktopContentSecurityPolicy());
+    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     return new Response(file.body, { status: file.status, headers });
   });
 }

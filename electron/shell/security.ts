@@ -23,21 +23,6 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
   };
 }
 
-export function desktopContentSecurityPolicy(): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "media-src 'self' blob:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'none'",
-  ].join('; ');
-}
-
 /** An IPC call is answered only when it comes from the app's own page in its top frame. */
 export function isTrustedSender(frameUrl: string | undefined, isTopFrame: boolean): boolean {
   if (!frameUrl || !isTopFrame) return false;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
 import {
-  desktopContentSecurityPolicy,
   isAllowedNavigation,
   isTrustedSender,
   secureWebPreferences,
@@ -24,7 +24,7 @@ describe('desktop shell security settings', () => {
   });
 
   it('sends a strict Content-Security-Policy with no inline or remote script', () => {
-    const csp = desktopContentSecurityPolicy();
+    const csp = CONTENT_SECURITY_POLICY;
     const script = /script-src ([^;]+)/.exec(csp)?.[1];
     expect(script).toBe("'self'");
     expect(csp).toContain("default-src 'self'");
@@ -50,6 +50,7 @@ describe('desktop shell security settings', () => {
   it('main.ts wires these settings: window preferences, IPC sender check, navigation and window.open blocks', () => {
     const main = readFileSync(new URL('../../electron/main.ts', import.meta.url), 'utf8');
     expect(main).toContain('secureWebPreferences(');
+    expect(main).toContain("headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY)");
     expect(main).toMatch(/isTrustedSender\(/);
     expect(main).toMatch(/setWindowOpenHandler\(\(\) => \(\{ action: 'deny' \}\)\)/);
     expect(main).toMatch(/will-navigate/);
