@@ -1,4 +1,4 @@
-import type { KpiDefinition, KpiTarget } from './kpi.js';
+import type { KpiDefinition, KpiTarget, KpiUnit } from './kpi.js';
 
 /** Formatting both sides share, so a figure reads the same on screen, in reasons and exports. */
 
@@ -11,6 +11,21 @@ export function formatKpiValue(def: Pick<KpiDefinition, 'unit'>, value: number |
       return formatPercent(value);
     case 'perMin':
       return `${value.toFixed(value < 10 ? 1 : 0)}/min`;
+    case 'count':
+      return String(Math.round(value));
+  }
+}
+
+/** A KPI value in running text ("back under 1.2 s"): no trailing zeros. */
+export function formatFigure(value: number, unit: KpiUnit): string {
+  const trim = (v: number, decimals: number) => String(Number(v.toFixed(decimals)));
+  switch (unit) {
+    case 'ms':
+      return `${trim(value / 1000, 2)} s`;
+    case 'ratio':
+      return `${trim(value * 100, 1)}%`;
+    case 'perMin':
+      return `${trim(value, 1)}/min`;
     case 'count':
       return String(Math.round(value));
   }

@@ -1,7 +1,7 @@
 import type { AgentShareSince, KpiRecovery, RecoveryReport, StreamConfirmation } from '../../../shared/actions.js';
 import { KPIS, kpiStatus, type KpiId, type KpiValues } from '../../../shared/kpi.js';
 import type { RoutingActionRequest, RoutingState } from '../../../shared/protocol.js';
-import { formatDuration, formatFigure, percent } from './figure-text.js';
+import { formatDuration, formatFigure } from '../../../shared/format.js';
 
 export interface RecoveryWatchOptions {
   action: RoutingActionRequest;
@@ -91,16 +91,16 @@ export class RecoveryWatch {
     if (exp.kind === 'fallbackRose') {
       const rate = input.kpis.fallbackRate;
       if (rate !== null && rate > exp.before && calls > 0) {
-        confirmed = `fallback rate rose to ${percent(rate)} (was ${percent(exp.before)})`;
+        confirmed = `fallback rate rose to ${formatFigure(rate, 'ratio')} (was ${formatFigure(exp.before, 'ratio')})`;
       }
-      waiting = rate === null ? 'no fallback figure yet' : `fallback rate ${percent(rate)}, was ${percent(exp.before)}`;
+      waiting = rate === null ? 'no fallback figure yet' : `fallback rate ${formatFigure(rate, 'ratio')}, was ${formatFigure(exp.before, 'ratio')}`;
     } else if (calls < this.minCalls) {
       waiting = `${calls} of ${this.minCalls} new calls needed to judge`;
     } else {
       const share = agent / calls;
       const seen = `${agent} of ${calls} new calls went to the agent`;
       if (shareMatches(exp, share, calls)) {
-        confirmed = exp.target === 0 ? seen : `the agent took ${percent(share)} of ${calls} new calls (${targetWords(exp)})`;
+        confirmed = exp.target === 0 ? seen : `the agent took ${formatFigure(share, 'ratio')} of ${calls} new calls (${targetWords(exp)})`;
       }
       waiting = `${seen} (${targetWords(exp)})`;
     }
@@ -159,7 +159,7 @@ function shareMatches(exp: { target: number; atMost: boolean }, share: number, c
 
 function targetWords(exp: { target: number; atMost: boolean }): string {
   if (exp.target === 0) return 'expected none';
-  return exp.atMost ? `expected at most ${percent(exp.target)}` : `expected ${percent(exp.target)}`;
+  return exp.atMost ? `expected at most ${formatFigure(exp.target, 'ratio')}` : `expected ${formatFigure(exp.target, 'ratio')}`;
 }
 
 function recoveredText(kpi: KpiId, afterMs: number): KpiRecovery {
