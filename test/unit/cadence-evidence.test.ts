@@ -55,7 +55,7 @@ describe('review evidence', () => {
       { kpi: 'fallbackRate', value: 0.05, target: 'at most 10%', status: 'ok' },
       { kpi: 'agentErrorRate', value: 0.004, target: 'at most 0.5%', status: 'warn' },
       { kpi: 'containment', value: null, target: null, status: 'unknown' },
-      { kpi: 'escalationCorrectness', value: null, target: 'at least 95%', status: 'unknown' },
+      { kpi: 'escalationCorrectness', value: null, target: 'at least 90%', status: 'unknown' },
     ]);
   });
 

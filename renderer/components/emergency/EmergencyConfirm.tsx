@@ -1,3 +1,244 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { ActionOutcome } from '../../../shared/actions.js';
+import type { PreparedAction } from '../../../shared/bridge.js';
+import { useConsole, type EmergencyRequest } from '../../store.js';
+import { ACTION_TITLES } from './action-text.js';
+import { OutcomeText } from './OutcomeText.js';
+import './emergency.css';
+
+type Phase =
+  | { kind: 'preparing' }
+  | { kind: 'prepare-failed'; error: string }
+  | { kind: 'ready'; prepared: PreparedAction }
+  | { kind: 'sending'; prepared: PreparedAction }
+  | { kind: 'done'; prepared: PreparedAction; outcome: ActionOutcome }
+  | { kind: 'send-failed'; prepared: PreparedAction; error: string };
+
+/** The one confirm every emergency action goes through, whoever opened it. */
 export function EmergencyConfirm() {
-  return null;
+  const request = useConsole((s) => s.emergency);
+  if (!request) return null;
+  return <ConfirmDialog request={request} />;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function ConfirmDialog({ request }: { request: EmergencyRequest }) {
+  const close = useConsole((s) => s.closeEmergency);
+  const owner = useConsole((s) => s.snapshot?.operator ?? null);
+  const streamPhase = useConsole((s) => s.snapshot?.stream.phase);
+  const inFlight = useConsole((s) => s.snapshot?.actions.inFlight ?? null);
+  const [phase, setPhase] = useState<Phase>({ kind: 'preparing' });
+  const [reason, setReason] = useState(request.reason ?? '');
+  const [attempt, setAttempt] = useState(0);
+  // A second click lands before React re-renders the disabled button; this ref refuses it.
+  const sent = useRef(false);
+  const dialog = useRef<HTMLDivElement>(null);
+  const reasonField = useRef<HTMLTextAreaElement>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  // Bumped whenever another request replaces this one, so a late reply cannot land on it.
+  const generation = useRef(0);
+
+  useEffect(() => {
+    generation.current += 1;
+    sent.current = false;
+    setReason(request.reason ?? '');
+    setPhase({ kind: 'preparing' });
+    let cancelled = false;
+    const bridge = useConsole.getState().bridge;
+    if (!bridge) {
+      setPhase({ kind: 'prepare-failed', error: 'Not connected to the console core' });
+      return;
+    }
+    const req = {
+      action: request.action,
+      ...(request.intents && request.intents.length > 0 ? { intents: request.intents } : {}),
+      ...(request.share !== undefined ? { share: request.share } : {}),
+    };
+    bridge.invoke('routing:prepare', req).then(
+      (prepared) => !cancelled && setPhase({ kind: 'ready', prepared }),
+      (e: unknown) => !cancelled && setPhase({ kind: 'prepare-failed', error: errorText(e) }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [request, attempt]);
+
+  useEffect(() => {
+    reasonField.current?.focus();
+  }, [request]);
+
+  // After taking the shift the focused button is gone: bring the operator back to the reason.
+  const ready = phase.kind === 'ready';
+  useEffect(() => {
+    if (ready && !dialog.current?.contains(document.activeElement)) reasonField.current?.focus();
+  }, [ready]);
+
+  const confirm = () => {
+    if (sent.current || phase.kind !== 'ready') return;
+    sent.current = true;
+    const { prepared } = phase;
+    const mine = generation.current;
+    setPhase({ kind: 'sending', prepared });
+    const text = reason.trim();
+    useConsole
+      .getState()
+      .bridge!.invoke('routing:execute', { intentId: prepared.intent.id, ...(text ? { reason: text } : {}) })
+      .then(
+        (outcome) => mine === generation.current && setPhase({ kind: 'done', prepared, outcome }),
+        (e: unknown) => mine === generation.current && setPhase({ kind: 'send-failed', prepared, error: errorText(e) }),
+      );
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      close();
+    } else if (e.key === 'Tab') {
+      trapFocus(e, dialog.current);
+    }
+  };
+
+  const prepared = 'prepared' in phase ? phase.prepared : null;
+  const title = prepared?.effect.title ?? ACTION_TITLES[request.action];
+  const settled = phase.kind === 'done' || phase.kind === 'send-failed';
+
+  useEffect(() => {
+    if (settled) closeButton.current?.focus();
+  }, [settled]);
+
+  return (
+    <div className="em-backdrop">
+      <div
+        ref={dialog}
+        className="em-dialog panel"
+        role="dialog"
+        aria-modal="true"
+        aria-label={`Confirm ${title}`}
+        onKeyDown={onKeyDown}
+      >
+        <h2 className="em-dialog-title">{title}</h2>
+        <p className="muted em-origin">
+          Opened from {request.origin}
+          {prepared ? ` · stamped with ${prepared.intent.req.operator}` : ''}
+        </p>
+        {phase.kind === 'preparing' && <p>Working out what this changes…</p>}
+        {phase.kind === 'prepare-failed' &&
+          (owner === null ? (
+            <TakeShift error={phase.error} onTaken={() => setAttempt((n) => n + 1)} />
+          ) : (
+            <p className="em-unknown" role="alert">
+              {phase.error}
+            </p>
+          ))}
+        {prepared && (
+          <dl className="em-effect">
+            <dt>New calls</dt>
+            <dd>{prepared.effect.newCalls}</dd>
+            <dt>Calls in progress</dt>
+            <dd>{prepared.effect.inProgress}</dd>
+          </dl>
+        )}
+        {streamPhase !== undefined && streamPhase !== 'live' && (
+          <p className="em-note">
+            The metric stream is {streamPhase}: figures are not live, but the action goes straight to the routing provider and is
+            verified there.
+          </p>
+        )}
+        <label className="em-reason">
+          Reason (optional, goes into the audit log)
+          <textarea
+            ref={reasonField}
+            rows={2}
+            value={reason}
+            disabled={phase.kind === 'sending' || settled}
+            onChange={(e) => setReason(e.target.value)}
+          />
+        </label>
+        {phase.kind === 'sending' && (
+          <p role="status" className="em-inflight">
+            {inFlight?.intentId === phase.prepared.intent.id && inFlight.phase === 'verifying'
+              ? 'Provider replied; reading the routing state back…'
+              : `Sending… attempt ${inFlight?.intentId === phase.prepared.intent.id ? Math.max(1, inFlight.attempt) : 1}`}
+          </p>
+        )}
+        {phase.kind === 'done' && <OutcomeText outcome={phase.outcome} at={null} announce />}
+        {phase.kind === 'send-failed' && (
+          <p className="em-unknown" role="alert">
+            {phase.error}
+          </p>
+        )}
+        <div className="em-dialog-buttons">
+          {!settled && (
+            <button
+              className="em-danger"
+              onClick={confirm}
+              disabled={phase.kind !== 'ready'}
+              aria-disabled={phase.kind !== 'ready'}
+            >
+              Confirm
+            </button>
+          )}
+          <button ref={closeButton} onClick={close}>
+            {settled ? 'Close' : 'Cancel'}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** Nobody owns the shift: the action needs a name to stamp, so take the shift right here. */
+function TakeShift({ error, onTaken }: { error: string; onTaken: () => void }) {
+  const [name, setName] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const submit = () => {
+    const trimmed = name.trim();
+    if (!trimmed) {
+      setProblem('Type your name first');
+      return;
+    }
+    useConsole
+      .getState()
+      .bridge!.invoke('operator:set-shift-owner', { name: trimmed })
+      .then(onTaken, (e: unknown) => setProblem(errorText(e)));
+  };
+  return (
+    <div className="em-take-shift" role="alert">
+      <p>{error}</p>
+      <div className="em-row">
+        <label>
+          Your name
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') submit();
+            }}
+          />
+        </label>
+        <button onClick={submit}>Take the shift</button>
+      </div>
+      {problem && <p className="em-unknown">{problem}</p>}
+    </div>
+  );
+}
+
+function trapFocus(e: KeyboardEvent<HTMLDivElement>, root: HTMLDivElement | null): void {
+  if (!root) return;
+  const items = [...root.querySelectorAll<HTMLElement>('button, textarea, input, [tabindex]')].filter(
+    (el) => !el.hasAttribute('disabled') && el.tabIndex >= 0,
+  );
+  const first = items[0];
+  const last = items.at(-1);
+  if (!first || !last) return;
+  if (e.shiftKey && document.activeElement === first) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && document.activeElement === last) {
+    e.preventDefault();
+    first.focus();
+  }
 }

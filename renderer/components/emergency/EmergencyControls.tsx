@@ -1,3 +1,211 @@
+import { useState } from 'react';
+import type { ActionsView, RoutingView } from '../../../shared/console-state.js';
+import { formatDuration } from '../../../shared/format.js';
+import { EMERGENCY_SHORTCUT } from '../../../shared/shortcuts.js';
+import { useConsole } from '../../store.js';
+import { ACTION_TITLES, requestTitle, titleOfAction } from './action-text.js';
+import { OutcomeText } from './OutcomeText.js';
+import './emergency.css';
+
+const ORIGIN = 'emergency controls';
+
+/**
+ * The always-visible sidebar: what the provider says the routing is, the buttons that change it
+ * (each opens the confirm), and what the last action did. Nothing here depends on the metric
+ * stream, so it works the same while the stream is stale or down.
+ */
 export function EmergencyControls() {
-  return <section className="panel" aria-label="Emergency controls" />;
+  const routing = useConsole((s) => s.snapshot?.routing);
+  const actions = useConsole((s) => s.snapshot?.actions);
+  const intents = useConsole((s) => s.snapshot?.intents);
+  const now = useConsole((s) => s.snapshot?.generatedAt);
+  if (!routing || !actions || !intents || now === undefined) {
+    return <section className="panel emergency" aria-label="Emergency controls" />;
+  }
+  return (
+    <section className="panel emergency" aria-label="Emergency controls">
+      <h2>Emergency controls</h2>
+      <ProviderState routing={routing} now={now} />
+      {actions.inProgressEstimate !== null && (
+        <p className="muted em-asof" aria-label="Agent calls in progress">
+          About {actions.inProgressEstimate} agent calls in progress (estimated from the stream); a change affects new calls only.
+        </p>
+      )}
+      <ActionButtons routing={routing} intents={intents} />
+      <InFlight actions={actions} now={now} />
+      {actions.lastOutcome && (
+        <div className="em-block" aria-label="Last action">
+          <h3>
+            Last action: {requestTitle(actions.lastOutcome.request)}, by {actions.lastOutcome.request.operator}
+          </h3>
+          <OutcomeText outcome={actions.lastOutcome} at={actions.lastOutcomeAt} announce={false} />
+        </div>
+      )}
+      <Recovery actions={actions} />
+    </section>
+  );
+}
+
+function ProviderState({ routing, now }: { routing: RoutingView; now: number }) {
+  const [refreshing, setRefreshing] = useState(false);
+  const refresh = () => {
+    setRefreshing(true);
+    void useConsole
+      .getState()
+      .bridge?.invoke('routing:refresh', {})
+      .finally(() => setRefreshing(false));
+  };
+  const s = routing.state;
+  const age = routing.observedAt === null ? null : formatDuration(Math.max(0, now - routing.observedAt));
+  return (
+    <div className="em-block em-state" role="group" aria-label="Provider routing state">
+      {s ? (
+        <>
+          <div className="em-state-head">
+            <span className={`em-mode em-mode-${s.mode}`} aria-label="Routing mode">
+              {s.mode.toUpperCase()}
+            </span>
+            <span aria-label="Agent share">agent {s.agentShare}%</span>
+            <span aria-label="Agent version" title={s.previousVersion ? `previous: ${s.previousVersion}` : 'no previous version'}>
+              {s.agentVersion}
+            </span>
+          </div>
+          <ul className="em-routes" aria-label="Routes by intent">
+            {Object.entries(s.intents).map(([intent, route]) => (
+              <li key={intent} className={route === 'agent' ? '' : 'em-route-off'}>
+                <span>{intent.replace(/_/g, ' ')}</span>
+                <span>→ {route}</span>
+              </li>
+            ))}
+          </ul>
+          <p className="muted em-asof">
+            as of {age} ago, from the {routing.source === 'provider' ? 'provider' : 'stream'} (v{s.version}, by {s.updatedBy})
+          </p>
+        </>
+      ) : (
+        <p className="em-unknown">
+          <strong>Routing state unknown</strong>
+          {routing.error ? `: ${routing.error}` : ': no reply from the provider yet'}
+        </p>
+      )}
+      {s && routing.error && (
+        <p className="em-unknown" role="status">
+          Provider cannot be read now: {routing.error}. Showing the last state read.
+        </p>
+      )}
+      <button className="em-small" onClick={refresh} disabled={refreshing}>
+        {refreshing ? 'Reading…' : 'Read provider now'}
+      </button>
+    </div>
+  );
+}
+
+function ActionButtons({ routing, intents }: { routing: RoutingView; intents: string[] }) {
+  const openEmergency = useConsole((s) => s.openEmergency);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [share, setShare] = useState('');
+  const known = routing.state ? Object.keys(routing.state.intents) : intents;
+  const shareValue = share.trim() === '' ? null : Number(share);
+  const shareOk = shareValue !== null && Number.isFinite(shareValue) && shareValue >= 0 && shareValue <= 100;
+  const toggle = (intent: string, on: boolean) =>
+    setChosen((c) => (on ? [...c.filter((i) => i !== intent), intent] : c.filter((i) => i !== intent)));
+  const previous = routing.state?.previousVersion;
+
+  return (
+    <div className="em-block em-actions">
+      <div className="em-stop">
+        <button
+          className="em-danger"
+          aria-keyshortcuts="Control+Shift+E"
+          onClick={() => openEmergency({ action: 'stop_all', origin: ORIGIN })}
+        >
+          {ACTION_TITLES.stop_all}
+        </button>
+        <kbd title="Emergency stop shortcut">{EMERGENCY_SHORTCUT.label}</kbd>
+      </div>
+      <div className="em-row">
+        <button onClick={() => openEmergency({ action: 'pause_ramp', origin: ORIGIN })}>{ACTION_TITLES.pause_ramp}</button>
+        <button
+          onClick={() => openEmergency({ action: 'rollback', origin: ORIGIN })}
+          title={previous ? `Back to ${previous}` : 'The provider names no previous version'}
+        >
+          {ACTION_TITLES.rollback}
+        </button>
+        <button onClick={() => openEmergency({ action: 'resume', origin: ORIGIN })}>{ACTION_TITLES.resume}</button>
+      </div>
+      <fieldset className="em-fallback">
+        <legend>Intents to route to fallback (none ticked: all)</legend>
+        {known.map((intent) => (
+          <label key={intent}>
+            <input type="checkbox" checked={chosen.includes(intent)} onChange={(e) => toggle(intent, e.target.checked)} />
+            {intent.replace(/_/g, ' ')}
+          </label>
+        ))}
+        <button
+          onClick={() =>
+            openEmergency({
+              action: 'route_fallback',
+              ...(chosen.length > 0 ? { intents: known.filter((i) => chosen.includes(i)) } : {}),
+              origin: ORIGIN,
+            })
+          }
+        >
+          {ACTION_TITLES.route_fallback}
+        </button>
+        <span className="muted em-hint">{chosen.length === 0 ? 'all intents' : `${chosen.length} chosen`}</span>
+      </fieldset>
+      <div className="em-row em-share">
+        <label>
+          Agent share (%)
+          <input
+            type="number"
+            min={0}
+            max={100}
+            step={1}
+            value={share}
+            placeholder={routing.state ? String(routing.state.agentShare) : ''}
+            onChange={(e) => setShare(e.target.value)}
+          />
+        </label>
+        <button
+          disabled={!shareOk}
+          onClick={() => shareValue !== null && openEmergency({ action: 'set_share', share: shareValue, origin: ORIGIN })}
+        >
+          {ACTION_TITLES.set_share}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function InFlight({ actions, now }: { actions: ActionsView; now: number }) {
+  const f = actions.inFlight;
+  if (!f) return null;
+  const action = titleOfAction(f.action);
+  return (
+    <p className="em-block em-inflight" role="status" aria-label="Action in progress">
+      {action}:{' '}
+      {f.phase === 'verifying' ? 'reading the state back from the provider…' : `sending… attempt ${Math.max(1, f.attempt)}`} (
+      {formatDuration(Math.max(0, now - f.startedAt))})
+    </p>
+  );
+}
+
+function Recovery({ actions }: { actions: ActionsView }) {
+  const r = actions.recovery;
+  if (!r) return null;
+  return (
+    <div className="em-block em-recovery" role="group" aria-label="Recovery watch">
+      <h3>Recovery watch{r.done ? '' : ' (watching)'}</h3>
+      {actions.recoveryNote && <p className="muted">{actions.recoveryNote}</p>}
+      <ul>
+        <li className={r.streamConfirmed ? 'em-ok' : ''}>{r.streamText}</li>
+        {r.kpis.map((k) => (
+          <li key={k.kpi} className={k.recovered ? 'em-ok' : ''}>
+            {k.text}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
 }

@@ -1,0 +1,91 @@
+/**
+ * `npm run bench`: every benchmark of the console, one after the other, and one table of their
+ * figures beside the floor or target each issue set. A benchmark, not a test: speed depends on
+ * the machine, so a figure below its floor is flagged, never failed.
+ */
+import { availableParallelism, cpus } from 'node:os';
+import { benchAggregation } from './aggregation.js';
+import { benchAlerts } from './alerts.js';
+import { benchRouting } from './routing.js';
+import { benchSampling } from './sampling.js';
+
+type Figures = Record<string, number>;
+
+interface Floor {
+  text: string;
+  /** True when the figure meets it; `all` holds the same bench's other figures. */
+  met(value: number, all: Figures): boolean;
+}
+
+const at = (all: Figures, name: string): number => all[name] ?? Number.NaN;
+/** Heap "flat after warm-up": under a tenth more, plus a little slack for V8's own bookkeeping. */
+const flat = (after: number, before: number): boolean => after <= before * 1.1 + 5;
+/** First bad call to the alert, minus its pending period, in wall time on loopback. */
+const detectTarget: Floor = { text: '< 2,000 ms after the pending period', met: (v) => v < 2000 };
+
+const FLOORS: Record<string, Record<string, Floor>> = {
+  aggregation: {
+    callsPerSec: { text: '≥ 20,000 calls/s on one core', met: (v) => v >= 20_000 },
+    heapUsedMbAfter1M: { text: 'flat after warm-up', met: (v, all) => flat(v, at(all, 'heapUsedMbAfterWarmup')) },
+    arrayBuffersMbAfter1M: { text: 'flat after warm-up', met: (v, all) => flat(v, at(all, 'arrayBuffersMbAfterWarmup')) },
+    lateDropped: { text: '0 (calls within the hour)', met: (v) => v === 0 },
+  },
+  routing: {
+    actionP95Ms: { text: 'P95 < 250 ms confirm to verified', met: (v) => v < 250 },
+    unverified: { text: '0', met: (v) => v === 0 },
+    appliedOnProvider: { text: '= actions (each applied once)', met: (v, all) => v === at(all, 'actions') },
+  },
+  alerts: {
+    piiLeakDetectMedianMs: detectTarget,
+    piiLeakDetectMaxMs: detectTarget,
+    latencySpikeDetectMedianMs: detectTarget,
+    latencySpikeDetectMaxMs: detectTarget,
+  },
+  sampling: {
+    keptCalls: { text: '≤ capacity (bounded)', met: (v, all) => v <= at(all, 'capacity') },
+  },
+};
+
+const BENCHES: { name: string; what: string; run: () => Promise<Figures> }[] = [
+  { name: 'aggregation', what: '1M stream calls: parse, validate, aggregate', run: benchAggregation },
+  { name: 'routing', what: '100 actions against the simulator on loopback', run: benchRouting },
+  { name: 'alerts', what: '50 rules over 10 intents, one tick per stream second', run: () => benchAlerts() },
+  { name: 'sampling', what: '5M calls offered, 30-call draws from 48 hours', run: benchSampling },
+];
+
+function show(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  return value.toLocaleString('en-US', { maximumFractionDigits: value < 10 ? 3 : 1 });
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  const line = (r: string[]) => r.map((cell, i) => (i === 2 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const [head, ...body] = rows;
+  return [line(head ?? []), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+const rows: string[][] = [['bench', 'figure', 'value', 'floor / target', 'verdict']];
+let below = 0;
+const started = performance.now();
+console.log(`Launch Console benchmarks on ${cpus()[0]?.model ?? 'unknown CPU'} (${availableParallelism()} cores), Node ${process.version}\n`);
+
+for (const bench of BENCHES) {
+  process.stdout.write(`${bench.name}: ${bench.what}… `);
+  const t = performance.now();
+  const figures = await bench.run();
+  console.log(`${((performance.now() - t) / 1000).toFixed(1)} s`);
+  for (const [figure, value] of Object.entries(figures)) {
+    const floor = FLOORS[bench.name]?.[figure];
+    const verdict = floor ? (floor.met(value, figures) ? 'ok' : 'BELOW') : '';
+    if (verdict === 'BELOW') below += 1;
+    rows.push([bench.name, figure, show(value), floor?.text ?? '', verdict]);
+  }
+}
+
+console.log(`\n${table(rows)}\n`);
+console.log(
+  `${below === 0 ? 'Every figure with a floor meets it' : `${below} figure(s) BELOW their floor`}; ` +
+    `total ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+);
