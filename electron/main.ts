@@ -14,6 +14,7 @@ import {
   isTrustedSender,
   secureWebPreferences,
 } from './shell/security.js';
+import { electronSettings } from './shell/electron-settings.js';
 import { routingToken } from './shell/token-store.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -58,6 +59,7 @@ async function start(): Promise<void> {
     dataDir,
     streamToken: options.streamToken,
     routingToken: routingToken(dataDir, options.routingToken),
+    settings: electronSettings(dataDir),
   });
   const dispatch = createBridgeDispatcher(service.handlers);
   for (const channel of BRIDGE_CHANNELS) {

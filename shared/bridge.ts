@@ -46,7 +46,9 @@ export const BRIDGE_REQUESTS = {
       limit: z.number().int().positive().max(5000).optional(),
     })
     .strict(),
-  'audit:export': z.object({ format: z.enum(['jsonl', 'csv']), type: z.enum(AUDIT_ENTRY_TYPES).optional(), text: z.string().optional() }).strict(),
+  'audit:export': z
+    .object({ format: z.enum(['jsonl', 'csv']), type: z.enum(AUDIT_ENTRY_TYPES).optional(), operator: z.string().optional(), text: z.string().optional() })
+    .strict(),
   'alerts:acknowledge': z.object({ ruleId: z.string().min(1) }).strict(),
   'alerts:cancel-auto-act': z.object({ ruleId: z.string().min(1) }).strict(),
   'alerts:capture-baseline': z.object({ windowMin: z.union(WINDOW_MINUTES.map((w) => z.literal(w))) }).strict(),
@@ -87,7 +89,23 @@ export interface SessionListItem {
   createdAt: string;
   createdBy: string;
   size: number;
+  /** The seed the draw used: the same request with this seed draws the same calls. */
+  seed: number;
   progress: SessionProgress;
+}
+
+/** One intent of a session's sample beside the traffic it was drawn from. */
+export interface SpreadRow {
+  intent: string;
+  /** Calls of the intent in the session's range, and their share of all its calls. */
+  traffic: number;
+  share: number;
+  /** Calls a perfectly proportional sample would hold. */
+  ideal: number;
+  sampled: number;
+  /** Share of the intent's calls with a failure signal; null once the hourly counts no longer cover the range. */
+  trafficFailureShare: number | null;
+  failuresSampled: number;
 }
 
 export interface SessionDetail {
@@ -95,8 +113,18 @@ export interface SessionDetail {
   annotations: Annotation[];
   progress: SessionProgress;
   summary: SessionSummary;
-  /** Transcripts are masked unless a reveal was asked for (and audited). */
-  masked: boolean;
+  spread: SpreadRow[];
+  /** Personal data items masked per call id. */
+  maskedItems: Record<string, number>;
+  /** The one call shown unmasked after an audited reveal; every other call's free text is masked. */
+  revealedCallId: string | null;
+}
+
+/** What an annotation changed: the saved record and the session's new standing. */
+export interface AnnotationSaved {
+  annotation: Annotation;
+  progress: SessionProgress;
+  summary: SessionSummary;
 }
 
 export interface BridgeResponses {
@@ -118,9 +146,9 @@ export interface BridgeResponses {
   'sampling:start': SessionListItem;
   'sampling:sessions': SessionListItem[];
   'sampling:session': SessionDetail;
-  'sampling:annotate': Annotation;
+  'sampling:annotate': AnnotationSaved;
   'sampling:reveal': SessionDetail;
-  'sampling:recording': { mimeType: 'audio/wav'; base64: string } | { missing: string };
+  'sampling:recording': { mimeType: string; base64: string } | { missing: string };
   'sampling:export': ExportFile;
 }
 

@@ -35,13 +35,27 @@ export interface RoutingView {
 }
 
 export interface ActionsView {
-  /** The action being executed right now, if any. */
-  inFlight: { intentId: string; action: string; startedAt: number } | null;
+  /** The action being executed right now, if any (the newest when several run at once). */
+  inFlight: {
+    intentId: string;
+    action: string;
+    startedAt: number;
+    /** POST attempts so far, all with one idempotency key. */
+    attempt: number;
+    /** 'verifying' once the provider replied and the console reads the state back. */
+    phase: 'sending' | 'verifying';
+  } | null;
   lastOutcome: ActionOutcome | null;
+  /** Wall-clock ms when lastOutcome settled. */
+  lastOutcomeAt: number | null;
   /** Proof from the stream and the KPIs after the last verified action. */
   recovery: RecoveryReport | null;
+  /** Which action the recovery watch follows, and why it follows no KPI when it follows none. */
+  recoveryNote: string | null;
   /** Agent calls in progress, estimated from the stream (Little's law); null when unknown. */
   inProgressEstimate: number | null;
+  /** The audit log's chain check when the console opened it. */
+  auditOpened: import('./audit.js').AuditVerifyResult;
 }
 
 export interface AlertView {
@@ -67,15 +81,26 @@ export interface ReviewView {
 
 export interface CadenceView {
   clock: LaunchClock | null;
+  /** The launch clock (stream time carried forward) the statuses were computed at; countdowns count from it. */
+  now: number;
+  /** Empty until T0 is known. */
   reviews: ReviewView[];
   nextReviewId: string | null;
   knownIssues: KnownIssue[];
   shiftHistory: ShiftOwner[];
+  /** Lines of the review records that could not be read (a torn last line after a crash), "line: reason". */
+  loadProblems: string[];
 }
 
 export interface SamplingView {
+  /** Calls held for sampling now (bounded), and calls counted since the launch began. */
   keptCalls: number;
+  seenCalls: number;
   sessions: number;
+  /** The launch so far, epoch ms, half-open: from the first call's hour to the launch clock. Null before any call. */
+  span: { from: number; to: number } | null;
+  /** Why calls may be missing from sampling (a disk failure, lines skipped on load); null when all is well. */
+  problem: string | null;
 }
 
 export interface ConsoleSnapshot {

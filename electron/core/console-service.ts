@@ -10,6 +10,8 @@ import type { ConsoleContext, Feature, Handlers } from './features/feature.js';
 import { RoutingFeature } from './features/routing-feature.js';
 import { SamplingFeature } from './features/sampling-feature.js';
 import { MetricsAggregator } from './metrics/aggregator.js';
+import { confSettings } from './settings/conf-settings.js';
+import type { SettingsStore } from './settings/settings-store.js';
 import { HttpRoutingProvider, type RoutingProvider } from './routing/provider.js';
 import { StreamClient } from './stream/stream-client.js';
 
@@ -23,6 +25,8 @@ export interface ConsoleServiceOptions {
   now?: () => number;
   /** How often the engine ticks and pushes a snapshot: at most, and at least (so staleness shows). */
   pushIntervalMs?: number;
+  /** Where T0 is kept: electron-store in the desktop app; by default conf in dataDir. */
+  settings?: SettingsStore;
 }
 
 type PushListener = (push: ConsolePush) => void;
@@ -113,9 +117,12 @@ export class ConsoleService {
         token: options.routingToken ?? '',
         timeoutMs: config.routing.timeoutMs,
       });
-    this.cadence = new CadenceFeature(ctx);
+    this.cadence = new CadenceFeature(ctx, {
+      settings: options.settings ?? confSettings(options.dataDir),
+      alertHistory: () => this.alerts.view().log,
+    });
     this.routingActions = new RoutingFeature(ctx, provider);
-    this.alerts = new AlertsFeature(ctx, (req) => this.routingActions.executeAutomatic(req));
+    this.alerts = new AlertsFeature(ctx, (req, options) => this.routingActions.executeAutomatic(req, options));
     this.sampling = new SamplingFeature(ctx);
     this.features = [this.cadence, this.routingActions, this.alerts, this.sampling];
     this.handlers = {

@@ -25,7 +25,7 @@ export function Dashboard() {
       </div>
       <LayerTiles stats={windows?.overall ?? null} live={live} />
       <div className="split">
-        <LiveChart series={snapshot.metrics?.series ?? []} />
+        <LiveChart series={snapshot.metrics?.series ?? []} alerts={snapshot.alerts.log} />
         <IntentTable intents={snapshot.intents} stats={windows?.intents ?? {}} live={live} />
       </div>
     </div>

@@ -1,3 +1,132 @@
+import { useEffect, useState } from 'react';
+import type { AutoActCountdown } from '../../../shared/alerts.js';
+import type { AlertView } from '../../../shared/console-state.js';
+import { unlockAlertSoundOnGesture } from '../../sound/alert-sound.js';
+import { useAlertSound } from '../../sound/use-alert-sound.js';
+import { useConsole } from '../../store.js';
+import { needsAttention, scopeText, SEVERITY_WORDS, STATE_WORDS, Time } from './alert-format.js';
+import { MuteToggle } from './MuteToggle.js';
+import './alerts.css';
+
+const STATE_RANK = { firing: 0, nodata: 1, recovering: 2, pending: 3, resolved: 4, insufficient: 5, ok: 6 } as const;
+const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;
+
+function byUrgency(a: AlertView, b: AlertView): number {
+  return STATE_RANK[a.state.state] - STATE_RANK[b.state.state] || SEVERITY_RANK[a.rule.severity] - SEVERITY_RANK[b.rule.severity];
+}
+
+/** Above every screen while any alert is pending, firing, recovering or open without data. */
 export function AlertStrip() {
-  return <section className="panel" aria-label="Firing alerts" />;
+  const alerts = useConsole((s) => s.snapshot?.alerts.alerts);
+  const countdowns = useConsole((s) => s.snapshot?.alerts.countdowns);
+  const muted = useConsole((s) => s.muted);
+  const onAlertsTab = useConsole((s) => s.view === 'alerts');
+  useAlertSound(alerts, muted);
+  useEffect(() => unlockAlertSoundOnGesture(window), []);
+
+  const shown = (alerts ?? []).filter((a) => needsAttention(a.state)).sort(byUrgency);
+  if (shown.length === 0) return null;
+  const firing = shown.filter((a) => a.state.firedAt !== undefined).length;
+  return (
+    <section className="alert-strip" aria-label="Firing alerts">
+      <div className="alert-strip-head">
+        <strong>
+          {firing > 0 ? `${firing} alert${firing === 1 ? '' : 's'} up` : 'No alert up'}
+          {shown.length > firing ? ` · ${shown.length - firing} pending` : ''}
+        </strong>
+        {/* The Alerts tab has its own toggle; one control per screen keeps its name unique. */}
+        {!onAlertsTab && <MuteToggle />}
+      </div>
+      <ul>
+        {shown.map((a) => (
+          <AlertLine
+            key={a.rule.id}
+            alert={a}
+            countdown={countdowns?.find((c) => c.ruleId === a.rule.id && c.status === 'counting') ?? null}
+          />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function AlertLine({ alert, countdown }: { alert: AlertView; countdown: AutoActCountdown | null }) {
+  const { rule, state, acknowledged } = alert;
+  const [error, setError] = useState<string | null>(null);
+  const action = rule.recommendedAction;
+  const invoke = (channel: 'alerts:acknowledge' | 'alerts:cancel-auto-act') => {
+    setError(null);
+    useConsole
+      .getState()
+      .bridge?.invoke(channel, { ruleId: rule.id })
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  };
+  // The reason already says for how long; the clock time says from when the breach began.
+  const since = state.pendingSince ?? state.since;
+  return (
+    <li className={`alert-line severity-${rule.severity} state-${state.state}`} aria-label={`${SEVERITY_WORDS[rule.severity]} alert: ${rule.name}`}>
+      <span className="alert-badge">{SEVERITY_WORDS[rule.severity]}</span>
+      <span className="alert-what">
+        <strong>{rule.name}</strong>
+        <span className="muted"> · {scopeText(rule.scope)}</span>
+        <span className="alert-state"> {STATE_WORDS[state.state]}</span>
+        <span className="alert-reason">{state.reason}</span>
+        <span className="muted alert-since">
+          since <Time ms={since} />
+        </span>
+      </span>
+      <span className="alert-actions">
+        {action && (
+          <button
+            className="alert-action"
+            onClick={() =>
+              useConsole.getState().openEmergency({
+                action: action.action,
+                intents: rule.scope !== 'all' ? [rule.scope] : undefined,
+                reason: state.reason,
+                origin: `alert: ${rule.name}`,
+              })
+            }
+          >
+            {action.text}
+          </button>
+        )}
+        {state.firedAt !== undefined &&
+          (acknowledged ? (
+            <span className="alert-ack">
+              Acknowledged by {acknowledged.by} at <Time ms={acknowledged.at} />
+            </span>
+          ) : (
+            <button aria-label={`Acknowledge ${rule.name}`} onClick={() => invoke('alerts:acknowledge')}>
+              Acknowledge
+            </button>
+          ))}
+      </span>
+      {countdown && <Countdown countdown={countdown} onCancel={() => invoke('alerts:cancel-auto-act')} />}
+      {error && (
+        <span className="alert-error" role="alert">
+          {error}
+        </span>
+      )}
+    </li>
+  );
+}
+
+function Countdown({ countdown, onCancel }: { countdown: AutoActCountdown; onCancel: () => void }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, []);
+  const left = Math.max(0, Math.ceil((countdown.dueAt - now) / 1000));
+  return (
+    <span className="alert-countdown" role="timer" aria-label={`Automatic action for ${countdown.ruleName}`}>
+      <strong>
+        Automatic action in {left} s: {countdown.text}
+      </strong>
+      <button className="danger-outline" aria-label={`Cancel automatic action for ${countdown.ruleName}`} onClick={onCancel}>
+        Cancel
+      </button>
+    </span>
+  );
 }

@@ -1,3 +1,95 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { SessionDetail, SessionListItem } from '../../../shared/bridge.js';
+import { useConsole } from '../../store.js';
+import { DrawSampleForm } from './DrawSampleForm.js';
+import { ReplayScreen } from './ReplayScreen.js';
+import { useSamplingUi } from './sampling-store.js';
+import { SessionList } from './SessionList.js';
+import { SpreadTable } from './SpreadTable.js';
+import './sampling.css';
+
+/** The Sampling tab: draw a sample and pick a session, or replay and annotate the open one. */
 export function SamplingView() {
-  return <section className="panel" aria-label="Call sampling" />;
+  const sessionId = useSamplingUi((s) => s.sessionId);
+  return sessionId ? <ReplayScreen key={sessionId} sessionId={sessionId} /> : <SamplingOverview />;
+}
+
+function SamplingOverview() {
+  const sessionCount = useConsole((s) => s.snapshot?.sampling.sessions ?? 0);
+  const open = useSamplingUi((s) => s.open);
+  const lastDrawn = useSamplingUi((s) => s.lastDrawn);
+  const setLastDrawn = useSamplingUi((s) => s.setLastDrawn);
+  const [sessions, setSessions] = useState<SessionListItem[] | null>(null);
+  const [drawn, setDrawn] = useState<SessionDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setSessions(await useConsole.getState().bridge!.invoke('sampling:sessions', {}));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load, sessionCount]);
+
+  useEffect(() => {
+    if (!lastDrawn) return;
+    let live = true;
+    useConsole
+      .getState()
+      .bridge!.invoke('sampling:session', { sessionId: lastDrawn })
+      .then((d) => live && setDrawn(d))
+      .catch((e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [lastDrawn]);
+
+  return (
+    <div className="sampling">
+      <HeldCalls />
+      <DrawSampleForm onDrawn={(item) => setLastDrawn(item.id)} />
+      {drawn && (
+        <section className="panel" aria-label="Sample drawn">
+          <h2>Sample drawn: {drawn.stored.session.name}</h2>
+          <p>
+            {drawn.stored.calls.length} calls drawn with seed <strong aria-label="Recorded seed">{drawn.stored.session.seed}</strong>{' '}
+            <span className="muted">(recorded with the session: the same seed and range draw the same calls again)</span>
+          </p>
+          <SpreadTable rows={drawn.spread} />
+          <button className="primary" onClick={() => open(drawn.stored.session.id)}>
+            Start reviewing
+          </button>
+        </section>
+      )}
+      {error && (
+        <p role="alert" className="sampling-error">
+          {error}
+        </p>
+      )}
+      <SessionList sessions={sessions} onOpen={(s) => open(s.id)} />
+    </div>
+  );
+}
+
+/** How many calls the console holds to sample from, and any reason some may be missing. */
+function HeldCalls() {
+  const kept = useConsole((s) => s.snapshot?.sampling.keptCalls ?? 0);
+  const seen = useConsole((s) => s.snapshot?.sampling.seenCalls ?? 0);
+  const problem = useConsole((s) => s.snapshot?.sampling.problem ?? null);
+  return (
+    <section className="panel sampling-held" aria-label="Calls held for sampling">
+      <p>
+        <strong>{kept.toLocaleString('en-US')}</strong> calls held for sampling, drawn evenly from the{' '}
+        <strong>{seen.toLocaleString('en-US')}</strong> calls of the launch so far, per intent, plus calls with a failure signal.
+      </p>
+      {problem && (
+        <p role="alert" className="sampling-error">
+          {problem}
+        </p>
+      )}
+    </section>
+  );
 }

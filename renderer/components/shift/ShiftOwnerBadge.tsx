@@ -1,3 +1,70 @@
+import { useState, type FormEvent } from 'react';
+import { useConsole } from '../../store.js';
+import { Time } from '../cadence/Time.js';
+import { useInvoke } from '../cadence/use-invoke.js';
+import './shift.css';
+
+/** The current shift owner on every screen; every action is stamped with this name. */
 export function ShiftOwnerBadge() {
-  return <section className="panel" aria-label="Shift owner" />;
+  const owner = useConsole((s) => s.snapshot?.operator ?? null);
+  const [editing, setEditing] = useState(false);
+  return (
+    <section className={`shift-owner ${owner ? '' : 'shift-owner-none'}`} aria-label="Shift owner">
+      <div className="shift-owner-text" title={owner?.handoverNote ? `Handover note: ${owner.handoverNote}` : undefined}>
+        <span className="shift-owner-caption">Shift owner</span>
+        {owner ? (
+          <span>
+            <strong>{owner.name}</strong> <span className="muted">since <Time ms={Date.parse(owner.since)} short /></span>
+          </span>
+        ) : (
+          <strong className="warn-text">Nobody: set one to act</strong>
+        )}
+      </div>
+      <button aria-expanded={editing} onClick={() => setEditing(!editing)}>
+        {owner ? 'Hand over shift' : 'Set shift owner'}
+      </button>
+      {editing && <HandoverForm handingOver={owner !== null} onDone={() => setEditing(false)} />}
+    </section>
+  );
+}
+
+function HandoverForm({ handingOver, onDone }: { handingOver: boolean; onDone: () => void }) {
+  const [name, setName] = useState('');
+  const [note, setNote] = useState('');
+  const { invoke, error, busy } = useInvoke();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const saved = await invoke('operator:set-shift-owner', { name, note: note.trim() ? note : undefined });
+    if (saved) onDone();
+  };
+  return (
+    <form className="shift-form" aria-label="Shift handover" onSubmit={(e) => void submit(e)}>
+      <label>
+        Name
+        <input value={name} onChange={(e) => setName(e.target.value)} required autoFocus placeholder="Who owns the shift now" />
+      </label>
+      <label>
+        Handover note
+        <textarea
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          rows={3}
+          placeholder={handingOver ? 'What the next owner must know: open issues, reviews due, anything held' : 'Optional'}
+        />
+      </label>
+      {error && (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      )}
+      <div className="form-buttons">
+        <button type="submit" disabled={busy}>
+          Save
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
 }

@@ -1,0 +1,224 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { SessionDetail } from '../../../shared/bridge.js';
+import type { CallRecord } from '../../../shared/protocol.js';
+import {
+  samplingKeyAction,
+  type Annotation,
+  type FailureCategory,
+  type NavigationDirection,
+  type SessionSummary,
+  type Verdict,
+} from '../../../shared/sampling.js';
+import { useConsole } from '../../store.js';
+import { AnnotationPanel, type AnnotationChange, type SaveState } from './AnnotationPanel.js';
+import { CallDetails } from './CallDetails.js';
+import { CallList } from './CallList.js';
+import { ExportPanel } from './ExportPanel.js';
+import { RecordingPlayer } from './RecordingPlayer.js';
+import { useSamplingUi } from './sampling-store.js';
+import { progressText } from './SessionList.js';
+import { SpreadTable } from './SpreadTable.js';
+import { SummaryPanel } from './SummaryPanel.js';
+import { Transcript } from './Transcript.js';
+
+/** Keys typed into a field are text, not shortcuts. */
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  return target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'range'].includes(target.type);
+}
+
+/** Replay and annotation of one session, every action on the keyboard. */
+export function ReplayScreen({ sessionId }: { sessionId: string }) {
+  const callIndex = useSamplingUi((s) => s.callIndex);
+  const setCallIndex = useSamplingUi((s) => s.setCallIndex);
+  const close = useSamplingUi((s) => s.close);
+  const [detail, setDetail] = useState<SessionDetail | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [annotations, setAnnotations] = useState<Record<string, Annotation>>({});
+  const [summary, setSummary] = useState<SessionSummary | null>(null);
+  const [save, setSave] = useState<SaveState>({ kind: 'idle' });
+  const [revealed, setRevealed] = useState<CallRecord | null>(null);
+  const [positionMs, setPositionMs] = useState<number | null>(null);
+  const audioRef = useRef<HTMLAudioElement | null>(null);
+  const lastRequest = useRef(0);
+
+  const load = useCallback(async () => {
+    try {
+      const d = await useConsole.getState().bridge!.invoke('sampling:session', { sessionId });
+      setDetail(d);
+      setAnnotations(Object.fromEntries(d.annotations.map((a) => [a.callId, a])));
+      setSummary(d.summary);
+      setLoadError(null);
+      const ui = useSamplingUi.getState();
+      if (ui.callIndex === null) {
+        const firstOpen = d.stored.calls.findIndex((c) => !d.annotations.some((a) => a.callId === c.id && a.verdict !== null));
+        ui.setCallIndex(Math.max(0, firstOpen));
+      }
+    } catch (e) {
+      setLoadError((e as Error).message);
+    }
+  }, [sessionId]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const calls = detail?.stored.calls ?? [];
+  const index = Math.min(callIndex ?? 0, Math.max(0, calls.length - 1));
+  const current = calls[index];
+  const callId = current?.id;
+
+  useEffect(() => {
+    setRevealed(null);
+    setPositionMs(null);
+  }, [callId]);
+
+  /** Saves one change at once; the screen shows it before the core confirms, and resyncs on failure. */
+  const annotate = useCallback(
+    (id: string, change: AnnotationChange) => {
+      const request = ++lastRequest.current;
+      setAnnotations((all) => {
+        const prior = all[id];
+        const base: Annotation = prior ?? { sessionId, callId: id, verdict: null, categories: [], note: '', updatedAt: '', updatedBy: '' };
+        return { ...all, [id]: { ...base, ...change } };
+      });
+      setSave({ kind: 'saving' });
+      useConsole
+        .getState()
+        .bridge!.invoke('sampling:annotate', { sessionId, callId: id, ...change })
+        .then((saved) => {
+          // Answers come back in order; only the newest one describes what is on screen.
+          if (request !== lastRequest.current) return;
+          setAnnotations((all) => ({ ...all, [id]: saved.annotation }));
+          setSummary(saved.summary);
+          setSave({ kind: 'saved', at: Date.now() });
+        })
+        .catch((e: Error) => {
+          setSave({ kind: 'error', message: e.message });
+          void load();
+        });
+    },
+    [sessionId, load],
+  );
+
+  const currentAnnotation = callId ? annotations[callId] : undefined;
+
+  const navigate = (direction: NavigationDirection) => {
+    const next = index + (direction === 'next' ? 1 : -1);
+    if (next >= 0 && next < calls.length) setCallIndex(next);
+  };
+  const setVerdict = (verdict: Verdict) => {
+    if (callId && currentAnnotation?.verdict !== verdict) annotate(callId, { verdict });
+  };
+  const toggleCategory = (category: FailureCategory) => {
+    if (!callId) return;
+    const held = currentAnnotation?.categories ?? [];
+    annotate(callId, { categories: held.includes(category) ? held.filter((c) => c !== category) : [...held, category] });
+  };
+  // The listener is bound once; this ref always reaches the handlers of the latest render.
+  const act = useRef<(key: string) => boolean>(() => false);
+  act.current = (key: string) => {
+    const action = samplingKeyAction(key);
+    if (!action || !callId) return false;
+    if (action.kind === 'navigate') navigate(action.direction);
+    else if (action.kind === 'verdict') setVerdict(action.verdict);
+    else toggleCategory(action.category);
+    return true;
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+      // The emergency confirm owns the keyboard while it is open.
+      if (useConsole.getState().emergency) return;
+      if (act.current(e.key)) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const reveal = async () => {
+    if (!callId) return;
+    try {
+      const d = await useConsole.getState().bridge!.invoke('sampling:reveal', { sessionId, callId });
+      setRevealed(d.stored.calls.find((c) => c.id === d.revealedCallId) ?? null);
+    } catch (e) {
+      setSave({ kind: 'error', message: (e as Error).message });
+    }
+  };
+
+  const seek = (ms: number) => {
+    setPositionMs(ms);
+    const audio = audioRef.current;
+    if (!audio || !audio.src) return;
+    audio.currentTime = ms / 1000;
+    // A refused play() (no user gesture yet) still leaves the recording at the turn; its play button starts it.
+    if (audio.paused) void audio.play().catch(() => undefined);
+  };
+
+  if (loadError && !detail) {
+    return (
+      <div className="sampling">
+        <button onClick={close}>← All sessions</button>
+        <p role="alert" className="sampling-error">
+          Could not open the session: {loadError}
+        </p>
+      </div>
+    );
+  }
+  if (!detail || !current) return <p className="muted">Opening the session…</p>;
+
+  const shown = revealed && revealed.id === current.id ? revealed : current;
+  const progress = {
+    annotated: calls.filter((c) => (annotations[c.id]?.verdict ?? null) !== null).length,
+    total: calls.length,
+  };
+
+  return (
+    <div className="sampling replay">
+      <header className="panel replay-header">
+        <button onClick={close}>← All sessions</button>
+        <h2 className="replay-title">{detail.stored.session.name}</h2>
+        <span className="replay-progress" aria-label="Session progress">
+          <progress max={progress.total} value={progress.annotated} aria-hidden="true" /> {progressText(progress)}
+        </span>
+        <span className="muted">
+          seed {detail.stored.session.seed} · drawn by {detail.stored.session.createdBy}
+        </span>
+      </header>
+      <div className="replay-grid">
+        <CallList calls={calls} annotations={annotations} index={index} onSelect={setCallIndex} />
+        <div className="replay-main">
+          <CallDetails
+            call={shown}
+            position={`Call ${index + 1} of ${calls.length}`}
+            maskedItems={detail.maskedItems[current.id] ?? 0}
+            revealed={shown !== current}
+            onReveal={() => void reveal()}
+          />
+          <RecordingPlayer key={current.id} sessionId={sessionId} callId={current.id} audioRef={audioRef} onPosition={setPositionMs} />
+          <Transcript call={shown} positionMs={positionMs} onSeek={seek} />
+        </div>
+        <div className="replay-side">
+          <AnnotationPanel
+            key={current.id}
+            annotation={currentAnnotation}
+            save={save}
+            onVerdict={setVerdict}
+            onCategory={toggleCategory}
+            onNote={(note) => annotate(current.id, { note })}
+            onNavigate={navigate}
+            canPrevious={index > 0}
+            canNext={index < calls.length - 1}
+          />
+          {summary && <SummaryPanel summary={summary} />}
+          <ExportPanel sessionId={sessionId} />
+          <details className="panel">
+            <summary>Sample against traffic</summary>
+            <SpreadTable rows={detail.spread} />
+          </details>
+        </div>
+      </div>
+    </div>
+  );
+}

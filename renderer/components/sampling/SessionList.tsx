@@ -1,0 +1,58 @@
+import type { SessionListItem } from '../../../shared/bridge.js';
+import { Time } from './time.js';
+
+export function progressText(p: { annotated: number; total: number }): string {
+  return `${p.annotated} of ${p.total} annotated`;
+}
+
+/** Every sampling session, newest first, each resumable where it was left. */
+export function SessionList({ sessions, onOpen }: { sessions: SessionListItem[] | null; onOpen: (s: SessionListItem) => void }) {
+  return (
+    <section className="panel" aria-label="Sampling sessions">
+      <h2>Sessions</h2>
+      {sessions === null ? (
+        <p className="muted">Loading sessions…</p>
+      ) : sessions.length === 0 ? (
+        <p className="muted">No sample drawn yet. Draw one above; it is saved as a session any shift can resume.</p>
+      ) : (
+        <table className="intents sampling-sessions">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Drawn</th>
+              <th scope="col">By</th>
+              <th scope="col">Seed</th>
+              <th scope="col">Progress</th>
+              <th scope="col">
+                <span className="visually-hidden">Open</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {sessions.map((s) => {
+              const done = s.progress.annotated === s.progress.total;
+              return (
+                <tr key={s.id} aria-label={`Session ${s.name}`}>
+                  <th scope="row">{s.name}</th>
+                  <td>
+                    <Time ms={Date.parse(s.createdAt)} />
+                  </td>
+                  <td>{s.createdBy}</td>
+                  <td>{s.seed}</td>
+                  <td>
+                    <progress max={s.progress.total} value={s.progress.annotated} aria-hidden="true" /> {progressText(s.progress)}
+                  </td>
+                  <td>
+                    <button onClick={() => onOpen(s)} aria-label={`${done ? 'Open' : 'Resume'} session ${s.name}`}>
+                      {done ? 'Open' : s.progress.annotated === 0 ? 'Start' : 'Resume'}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
