@@ -1,13 +1,15 @@
 import { chromium } from '@playwright/test';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { startHarness } from '../test/e2e/harness.js';
 
 /**
  * Takes the README's screenshot from a real run: the simulator at 60x for a simulated hour and
- * a half of traffic, the web host, and Chromium. `npm run screenshot -- [view] [file]`.
+ * a half of traffic, the web host, and Chromium. `npm run screenshot -- [view] [file]`;
+ * SCREENSHOT_SCENARIOS=latency-spike,pii-leak plays simulator faults.
  */
 const [view = 'Dashboard', file = 'docs/dashboard.png'] = process.argv.slice(2);
-const h = await startHarness({ rate: 3, speed: 60, seed: 7 });
+const scenarios = process.env.SCREENSHOT_SCENARIOS?.split(',').filter(Boolean) ?? [];
+const h = await startHarness({ rate: 3, speed: 60, seed: 7, scenarios });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
@@ -19,7 +21,7 @@ try {
   await page.waitForTimeout(Number(process.env.SCREENSHOT_WAIT_MS ?? 20_000));
   await page.getByRole('button', { name: view, exact: true }).click();
   await page.waitForTimeout(500);
-  await page.screenshot({ path: join(process.cwd(), file), fullPage: true });
+  await page.screenshot({ path: resolve(file), fullPage: true });
   process.stdout.write(`wrote ${file}\n`);
 } finally {
   await browser.close();

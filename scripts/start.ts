@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   process.stdout.write(`Launch simulator at ${sim.url} (stream and routing provider)\n`);
   const env = {
     ...process.env,
+    LAUNCH_CONFIG: process.env.LAUNCH_CONFIG ?? join(root, 'config', 'simulator.launch.json'),
     LAUNCH_STREAM_URL: process.env.LAUNCH_STREAM_URL ?? sim.url,
     LAUNCH_ROUTING_URL: process.env.LAUNCH_ROUTING_URL ?? sim.url,
     LAUNCH_ROUTING_TOKEN: process.env.LAUNCH_ROUTING_TOKEN ?? sim.token,

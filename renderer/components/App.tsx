@@ -11,7 +11,6 @@ import { Dashboard } from './Dashboard.js';
 import { EmergencyConfirm } from './emergency/EmergencyConfirm.js';
 import { EmergencyControls } from './emergency/EmergencyControls.js';
 import { Notices } from './Notices.js';
-import { RoutingSummary } from './RoutingSummary.js';
 import { SamplingView } from './sampling/SamplingView.js';
 import { ShiftOwnerBadge } from './shift/ShiftOwnerBadge.js';
 
@@ -64,7 +63,6 @@ export function App() {
           Launch Console <span className="muted">· {snapshot.launchName}</span>
         </h1>
         <ConnectionStatus stream={snapshot.stream} />
-        <RoutingSummary routing={snapshot.routing} />
         <ShiftOwnerBadge />
         <ReviewCountdown />
       </header>

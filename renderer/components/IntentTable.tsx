@@ -1,7 +1,15 @@
 import { KPIS, kpiStatus, type KpiId, type WindowStats } from '../../shared/kpi.js';
 import { formatKpiValue } from '../../shared/format.js';
 
-const COLUMNS: KpiId[] = ['callRate', 'taskCompletion', 'turnLatencyP95', 'agentErrorRate', 'fallbackRate', 'escalationCorrectness'];
+/** Short headers keep the table inside its panel; the full KPI name is the header's title. */
+const COLUMNS: { kpi: KpiId; short: string }[] = [
+  { kpi: 'callRate', short: 'Calls/min' },
+  { kpi: 'taskCompletion', short: 'Task done' },
+  { kpi: 'turnLatencyP95', short: 'P95 latency' },
+  { kpi: 'agentErrorRate', short: 'Agent errors' },
+  { kpi: 'fallbackRate', short: 'Fallback' },
+  { kpi: 'escalationCorrectness', short: 'Hand-off ok' },
+];
 
 export function IntentTable({ intents, stats, live }: { intents: string[]; stats: Record<string, WindowStats>; live: boolean }) {
   const names = [...new Set([...intents, ...Object.keys(stats)])];
@@ -13,9 +21,9 @@ export function IntentTable({ intents, stats, live }: { intents: string[]; stats
           <tr>
             <th scope="col">Intent</th>
             <th scope="col">Agent calls</th>
-            {COLUMNS.map((c) => (
-              <th scope="col" key={c}>
-                {KPIS[c].label}
+            {COLUMNS.map(({ kpi, short }) => (
+              <th scope="col" key={kpi} title={KPIS[kpi].label} aria-label={KPIS[kpi].label}>
+                {short}
               </th>
             ))}
           </tr>
@@ -27,7 +35,7 @@ export function IntentTable({ intents, stats, live }: { intents: string[]; stats
               <tr key={intent} aria-label={`Intent ${intent}`}>
                 <th scope="row">{intent}</th>
                 <td>{s ? s.calls : 0}</td>
-                {COLUMNS.map((c) => {
+                {COLUMNS.map(({ kpi: c }) => {
                   const v = s ? s.kpis[c] : null;
                   return (
                     <td key={c} className={`status-${live ? kpiStatus(KPIS[c], v) : 'unknown'}`}>

@@ -346,7 +346,7 @@ describe('MetricsAggregator agentShareSince', () => {
 describe('MetricsAggregator series', () => {
   it('has one point per complete minute since the start, oldest first', () => {
     const agg = new MetricsAggregator();
-    agg.ingestCall(call(T0 + 10_000, { turns: [agentTurn(0, 500)] }));
+    agg.ingestCall(call(T0, { turns: [agentTurn(0, 500)] }));
     agg.ingestCall(call(T0 + 20_000, { route: 'fallback' }));
     agg.ingestCall(call(T0 + 2 * MIN + 5_000, { route: 'human' }));
     const series = agg.snapshot(T0 + 3 * MIN + 30_000).series;
@@ -354,6 +354,14 @@ describe('MetricsAggregator series', () => {
     expect(series.map((p) => p.callRate)).toEqual([2, 0, 1]);
     withinHistogramError(series[0]?.p95 ?? null, 500);
     expect(series.slice(1).map((p) => p.p95)).toEqual([null, null]);
+  });
+
+  it('leaves out the minute the console started in, which it saw only part of', () => {
+    const agg = new MetricsAggregator();
+    agg.ingestCall(call(T0 + 40_000));
+    agg.ingestCall(call(T0 + MIN + 5_000));
+    const series = agg.snapshot(T0 + 2 * MIN + 30_000).series;
+    expect(series.map((p) => p.t)).toEqual([T0 + MIN]);
   });
 
   it('keeps the last 120 minutes only', () => {

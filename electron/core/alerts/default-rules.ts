@@ -43,12 +43,14 @@ const DEFAULT_RULES_INPUT: readonly unknown[] = [
     name: 'Agent-caused error rate above 0.5%',
     kpi: 'agentErrorRate',
     comparison: 'above',
+    // A 0.5% ceiling over a ~0.2% healthy rate is only told apart from chance with many calls:
+    // below 1,000 in the window the rule says "too few calls" rather than recommend a rollback.
     threshold: 0.005,
     clearThreshold: 0.004,
     windowMin: 15,
-    pendingMin: 5,
+    pendingMin: 10,
     recoveryMin: 10,
-    minSample: 200,
+    minSample: 1000,
     severity: 'critical',
     recommendedAction: { action: 'rollback', text: 'Roll back to the previous agent version' },
   },

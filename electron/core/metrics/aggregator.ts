@@ -316,7 +316,8 @@ export class MetricsAggregator {
   /** One point per complete minute of the last SERIES_POINTS, from the first observed minute. */
   #seriesUntil(now: number, observedFrom: number): SeriesPoint[] {
     const last = Math.floor(now / SERIES_BUCKET_MS) - 1;
-    const first = Math.max(last - SERIES_POINTS + 1, Math.floor(observedFrom / SERIES_BUCKET_MS));
+    // The minute the console started in was only partly observed; plotting it would show a false dip.
+    const first = Math.max(last - SERIES_POINTS + 1, Math.ceil(observedFrom / SERIES_BUCKET_MS));
     const points: SeriesPoint[] = [];
     for (let minute = first; minute <= last; minute++) {
       const slot = this.#series.find(minute);
