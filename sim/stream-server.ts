@@ -39,7 +39,7 @@ export class StreamServer {
   private paused = false;
 
   constructor(
-    private readonly nsp: Namespace,
+    nsp: Namespace,
     private readonly options: StreamServerOptions,
   ) {
     nsp.use((socket, next) => {

@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { ConsolePush } from '../../shared/bridge.js';
 import type { AuditEntry } from '../../shared/audit.js';
 import { defaultRules } from '../../electron/core/alerts/default-rules.js';

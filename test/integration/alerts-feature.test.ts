@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { defaultRules } from '../../electron/core/alerts/default-rules.js';
 import { HttpRoutingProvider } from '../../electron/core/routing/provider.js';
 import type { FaultName } from '../../sim/faults.js';

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -45,22 +45,6 @@ function tick(store: CadenceStore): string[] {
   for (const n of toSend) store.markNotified(n.id);
   return toSend.map((n) => `${n.reviewId}:${n.kind}`);
 }
-
-describe('launch clock', () => {
-  it('stores T0 in UTC with who set it and why, and writes nothing when it is already so', () => {
-    const store = openStore();
-    expect(store.getClock()).toBeNull();
-    const set = store.setT0(T0, 'first live call', 'first_call');
-    expect(set).toMatchObject({ action: 'cadence.t0_set', changed: true, before: null, actor: 'first live call' });
-    expect(store.getClock()).toEqual({ t0: '2025-03-04T09:30:00.000Z', setBy: 'first live call', setAt: '2025-03-04T09:30:00.000Z', source: 'first_call' });
-    const lines = readFileSync(join(dir, CADENCE_FILE), 'utf8');
-    expect(store.setT0(T0, 'first live call', 'first_call').changed).toBe(false);
-    expect(readFileSync(join(dir, CADENCE_FILE), 'utf8')).toBe(lines);
-    now += HOUR;
-    store.setT0(T0 - 5 * MIN, 'ana', 'operator');
-    expect(openStore().getClock()).toMatchObject({ t0: '2025-03-04T09:25:00.000Z', setBy: 'ana', source: 'operator' });
-  });
-});
 
 describe('reviews', () => {
   it('opens a review with frozen evidence; opening again keeps the first evidence', () => {
@@ -118,7 +102,6 @@ describe('reviews', () => {
 
   it('survives a restart in the middle of an overdue review without notifying again', () => {
     let store = openStore();
-    store.setT0(T0, 'first live call', 'first_call');
     now = T0 + HOUR;
     expect(tick(store)).toEqual(['h1:due']);
     now = T0 + HOUR + 16 * MIN;
@@ -196,7 +179,6 @@ describe('shift owner', () => {
 describe('crash tolerance', () => {
   it('skips a torn last line, loads the rest, and appends cleanly after it', () => {
     const store = openStore();
-    store.setT0(T0, 'first live call', 'first_call');
     store.upsertKnownIssue({ title: 'Hold music loops' }, 'ana');
     store.markNotified('h1:due');
     store.close();
@@ -204,8 +186,7 @@ describe('crash tolerance', () => {
 
     const after = openStore();
     expect(after.loadProblems).toHaveLength(1);
-    expect(after.loadProblems[0]!.line).toBe(4);
-    expect(after.getClock()!.t0).toBe('2025-03-04T09:30:00.000Z');
+    expect(after.loadProblems[0]!.line).toBe(3);
     expect(after.listKnownIssues().map((i) => i.id)).toEqual(['KI-1']);
     expect([...after.notifiedIds()]).toEqual(['h1:due']);
     expect(after.markNotified('h1:due')).toBe(false);

@@ -24,7 +24,6 @@ function computeAll(): { computed: string; stored: string } {
     const now = T0 + 5 * HOUR;
     const store = new CadenceStore(dir, () => now);
     const schedule = buildSchedule(T0);
-    store.setT0(T0, 'ana', 'operator');
     store.openReview('h4', 'ana', captureEvidence(schedule[1]!, null, [], now));
     store.setShiftOwner('Ben', 'night shift', 'ana');
     const computed = JSON.stringify({

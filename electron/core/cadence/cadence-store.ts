@@ -6,7 +6,6 @@ import {
   IsoUtcSchema,
   KnownIssueInputSchema,
   KnownIssueSchema,
-  LaunchClockSchema,
   ReviewDecisionSchema,
   ReviewRecordSchema,
   ShiftOwnerSchema,
@@ -14,8 +13,6 @@ import {
   type EvidenceSnapshot,
   type KnownIssue,
   type KnownIssueInput,
-  type LaunchClock,
-  type LaunchClockSource,
   type ReviewDecision,
   type ReviewRecord,
   type ShiftOwner,
@@ -28,7 +25,6 @@ export const CADENCE_FILE = 'cadence.jsonl';
 
 /** One line of the store: a whole entity, so replaying the lines with last-write-wins per id rebuilds state. */
 const CadenceLineSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('clock'), clock: LaunchClockSchema }),
   z.object({ type: z.literal('review'), record: ReviewRecordSchema }),
   z.object({ type: z.literal('known_issue'), issue: KnownIssueSchema }),
   z.object({ type: z.literal('shift_owner'), owner: ShiftOwnerSchema }),
@@ -75,7 +71,6 @@ export interface LoadProblem {
 export class CadenceStore {
   readonly loadProblems: readonly LoadProblem[];
   private readonly file: JsonlFile;
-  private clockState: LaunchClock | null = null;
   private readonly reviews = new Map<string, ReviewRecord>();
   private readonly issues = new Map<string, KnownIssue>();
   private readonly owners: ShiftOwner[] = [];
@@ -86,27 +81,6 @@ export class CadenceStore {
     const { records, badLines } = this.file.read(parseLine);
     for (const line of records) this.apply(line);
     this.loadProblems = badLines;
-  }
-
-  getClock(): LaunchClock | null {
-    return this.clockState;
-  }
-
-  /** Sets (or, with null, clears) T0. Review records are keyed by review id and stay attached. */
-  setT0(t0: number | null, by: string, source: LaunchClockSource): CadenceChange<LaunchClock> {
-    if (t0 !== null && !Number.isFinite(t0)) throw new CadenceError(`T0 must be a finite epoch-ms time, got ${t0}`);
-    const actor = validateActor(by);
-    const at = this.nowIso();
-    const before = this.clockState;
-    const t0Iso = t0 === null ? null : new Date(t0).toISOString();
-    const after = before && before.t0 === t0Iso && before.source === source
-      ? before
-      : validate(LaunchClockSchema, { t0: t0Iso, setBy: actor, setAt: at, source }, 'launch clock');
-    const why = source === 'operator' ? 'by operator' : 'first live call';
-    const summary = t0Iso === null ? 'T0 cleared' : `T0 set to ${t0Iso} (${why})`;
-    const change = changeOf({ action: 'cadence.t0_set', actor, at, target: 'launch_clock', summary, before, after });
-    if (change.changed) this.write({ type: 'clock', clock: after });
-    return change;
   }
 
   getReview(reviewId: string): ReviewRecord | undefined {
@@ -271,9 +245,6 @@ export class CadenceStore {
 
   private apply(line: CadenceLine): void {
     switch (line.type) {
-      case 'clock':
-        this.clockState = line.clock;
-        return;
       case 'review':
         this.reviews.set(line.record.reviewId, line.record);
         return;
