@@ -18,6 +18,9 @@ try {
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   await page.goto(h.host.url);
   await page.getByRole('status', { name: 'Stream connection' }).getByText('Live').waitFor();
+  await page.getByRole('button', { name: 'Set shift owner' }).click();
+  await page.getByLabel('Name', { exact: true }).fill(process.env.SCREENSHOT_OWNER ?? 'Dana Reyes');
+  await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForTimeout(Number(process.env.SCREENSHOT_WAIT_MS ?? 20_000));
   await page.getByRole('button', { name: view, exact: true }).click();
   await page.waitForTimeout(500);

@@ -11,6 +11,14 @@ const COLUMNS: { kpi: KpiId; short: string }[] = [
   { kpi: 'escalationCorrectness', short: 'Hand-off ok' },
 ];
 
+/** Below this many calls (or turns, tool calls, hand-offs) an intent's ratio is shown uncoloured. */
+const FEW = 20;
+
+function sampleOf(stats: WindowStats, kpi: KpiId): number | null {
+  const d = KPIS[kpi].denominator;
+  return d === 'none' ? null : stats[d];
+}
+
 export function IntentTable({ intents, stats, live }: { intents: string[]; stats: Record<string, WindowStats>; live: boolean }) {
   const names = [...new Set([...intents, ...Object.keys(stats)])];
   return (
@@ -37,9 +45,16 @@ export function IntentTable({ intents, stats, live }: { intents: string[]; stats
                 <td>{s ? s.calls : 0}</td>
                 {COLUMNS.map(({ kpi: c }) => {
                   const v = s ? s.kpis[c] : null;
+                  const n = s ? sampleOf(s, c) : 0;
+                  const few = n !== null && n < FEW;
                   return (
-                    <td key={c} className={`status-${live ? kpiStatus(KPIS[c], v) : 'unknown'}`}>
+                    <td
+                      key={c}
+                      className={few ? 'few' : `status-${live ? kpiStatus(KPIS[c], v) : 'unknown'}`}
+                      title={few && v !== null ? `only ${n}: too few to judge` : undefined}
+                    >
                       {formatKpiValue(KPIS[c], v)}
+                      {few && v !== null ? <span className="n"> ({n})</span> : null}
                     </td>
                   );
                 })}
