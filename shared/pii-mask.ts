@@ -1,6 +1,6 @@
 /**
- * Masks personal data in transcript text before anyone reads or exports it. Pure, so the renderer
- * masks on screen with the very same rules the core applies to exports.
+ * Masks personal data in transcript text before anyone reads or exports it. The core applies it
+ * to every call record it sends to the screen and to exports, so both follow the same rules.
  *
  * Trade-offs, chosen to err towards masking a number rather than showing a phone:
  * - Card numbers must pass the Luhn check (13-19 digits, spaces or dashes allowed); a 13-19 digit

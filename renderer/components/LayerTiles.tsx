@@ -19,7 +19,7 @@ const LAYER_TITLE: Record<Layer, string> = {
 
 const RANK: Record<KpiStatus, number> = { ok: 0, unknown: 1, warn: 2, bad: 3 };
 
-export function worstStatus(statuses: KpiStatus[]): KpiStatus {
+function worstStatus(statuses: KpiStatus[]): KpiStatus {
   return statuses.reduce<KpiStatus>((w, s) => (RANK[s] > RANK[w] ? s : w), 'ok');
 }
 

@@ -11,10 +11,10 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { DEFAULT_INTENTS, CallEventSchema, describeZodError, type CallRecord, type Turn } from '../../shared/protocol.js';
 import { MetricsAggregator } from '../../electron/core/metrics/aggregator.js';
+import { createRng } from '../../sim/random.js';
+import { findGc } from './gc.js';
 
 const TOTAL_CALLS = 1_000_000;
 const CHUNK = 50_000;
@@ -22,17 +22,6 @@ const WARMUP_CALLS = 100_000;
 const SNAPSHOT_EVERY = 1_000;
 const CALLS_PER_SEC_OF_STREAM = 25;
 const STREAM_START = Date.UTC(2025, 5, 2, 8, 0, 0);
-
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CALLER_LINES = [
   'Hi, I want to check where my order is, it was supposed to arrive yesterday.',
@@ -59,7 +48,7 @@ class CallGenerator {
   #clock = STREAM_START;
 
   constructor(seed: number) {
-    this.#random = mulberry32(seed);
+    this.#random = createRng(seed).next;
   }
 
   #pick<T>(items: readonly T[]): T {
@@ -129,17 +118,6 @@ class CallGenerator {
 
   chunk(size: number): string[] {
     return Array.from({ length: size }, () => this.next());
-  }
-}
-
-function findGc(): (() => void) | null {
-  if (typeof globalThis.gc === 'function') return globalThis.gc;
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc: unknown = runInNewContext('gc');
-    return typeof gc === 'function' ? () => gc() : null;
-  } catch {
-    return null;
   }
 }
 

@@ -12,12 +12,11 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { CallRecord } from '../../shared/protocol.js';
 import { createPrng } from '../../electron/core/sampling/prng.js';
 import { CallSampler } from '../../electron/core/sampling/reservoir.js';
 import { drawSample } from '../../electron/core/sampling/stratify.js';
+import { findGc } from './gc.js';
 
 const TOTAL_CALLS = 5_000_000;
 const LAUNCH_MS = 48 * 3_600_000;
@@ -40,17 +39,6 @@ const TOOLS_OK: CallRecord['toolCalls'] = [{ name: 'lookup_order', ok: true, lat
 const TOOLS_FAILED: CallRecord['toolCalls'] = [{ name: 'lookup_order', ok: false, latencyMs: 3000, error: 'timeout' }];
 const NO_ERRORS: CallRecord['errors'] = [];
 const SAFE = { pii: 0, policy: 0, injection: 0 };
-
-function findGc(): (() => void) | null {
-  if (typeof globalThis.gc === 'function') return globalThis.gc;
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc: unknown = runInNewContext('gc');
-    return typeof gc === 'function' ? () => gc() : null;
-  } catch {
-    return null;
-  }
-}
 
 function heapMb(gc: (() => void) | null): number {
   gc?.();

@@ -156,6 +156,26 @@ describe('call sampling over a simulated day', () => {
     expect(service.audit.entries({ type: 'reveal' }).at(-1)).toMatchObject({ operator: 'Dana', data: { sessionId, kind: 'regression-cases' } });
   });
 
+  it('saves a note typed key by key on every key, and audits the spell of typing once', async () => {
+    const call = detail.stored.calls[3];
+    if (!call) throw new Error('sample too small');
+    const entriesFor = () => service.audit.entries({ type: 'annotation' }).filter((e) => e.data?.callId === call.id);
+    for (const note of ['l', 'lo', 'lon', 'long pause']) {
+      const saved = (await dispatch('sampling:annotate', { sessionId, callId: call.id, note })) as { annotation: { note: string } };
+      expect(saved.annotation.note).toBe(note);
+    }
+    expect(entriesFor()).toHaveLength(1);
+    expect(entriesFor()[0]?.summary).toMatch(/note \(1 characters\)$/);
+
+    await dispatch('sampling:annotate', { sessionId, callId: call.id, verdict: 'fail' });
+    await dispatch('sampling:annotate', { sessionId, callId: call.id, note: 'long pause before the transfer' });
+    expect(entriesFor().map((e) => e.summary.replace(/^.*: /, ''))).toEqual(['note (1 characters)', 'verdict fail', 'note (30 characters)']);
+    const reloaded = (await dispatch('sampling:session', { sessionId })) as SessionDetail;
+    expect(reloaded.annotations.find((a) => a.callId === call.id)).toMatchObject({ verdict: 'fail', note: 'long pause before the transfer' });
+    // Back to three judged calls, as the restart test below expects.
+    await dispatch('sampling:annotate', { sessionId, callId: call.id, verdict: null });
+  });
+
   it('fetches a call recording through the core as WAV', async () => {
     const call = detail.stored.calls.find((c) => c.recordingUrl);
     if (!call) throw new Error('no call with a recording in the sample');

@@ -5,23 +5,13 @@ import {
   HISTOGRAM_RELATIVE_ERROR,
   LatencyHistogram,
 } from '../../electron/core/metrics/histogram.js';
+import { createRng } from '../../sim/random.js';
 
 /** Nearest-rank percentile: the ceil(q*n)-th smallest value. */
 function exactQuantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length - 1e-9)));
   return sorted[rank - 1] as number;
-}
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function histogramOf(values: number[]): LatencyHistogram {
@@ -48,7 +38,7 @@ describe('LatencyHistogram', () => {
   });
 
   it('stays within 2% of exact percentiles on 50k log-normal latencies', () => {
-    const random = seeded(42);
+    const random = createRng(42).next;
     const values: number[] = [];
     for (let i = 0; i < 50_000; i++) {
       const gaussian = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -61,7 +51,7 @@ describe('LatencyHistogram', () => {
   });
 
   it('merges to exactly the histogram of the combined values', () => {
-    const random = seeded(7);
+    const random = createRng(7).next;
     const a = Array.from({ length: 2000 }, () => 50 + random() * 900);
     const b = Array.from({ length: 500 }, () => 2000 + random() * 8000);
     const merged = histogramOf(a);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { AnnotationSaved, SessionDetail, SessionListItem } from '../../../shared/bridge.js';
 import type { SamplingView } from '../../../shared/console-state.js';
 import type { CallRecord } from '../../../shared/protocol.js';
-import { FAILURE_CATEGORIES, HOUR_MS, type SamplingSession, type StoredSession } from '../../../shared/sampling.js';
+import { FAILURE_CATEGORIES, HOUR_MS, type Annotation, type SamplingSession, type StoredSession } from '../../../shared/sampling.js';
 import { sessionSummary } from '../sampling/export.js';
 import { KeptCallsStore } from '../sampling/kept-calls-store.js';
 import { SessionStore } from '../sampling/session-store.js';
@@ -24,6 +24,11 @@ export type SamplingChannels =
   | 'sampling:recording'
   | 'sampling:export';
 
+/** Note-only saves closer together than this are one spell of typing, audited once. */
+const NOTE_SPELL_MS = 60_000;
+/** Spells remembered at most (one per call being typed into; the oldest is forgotten first). */
+const NOTE_SPELLS_KEPT = 200;
+
 /** Calls kept for sampling, sampling sessions, replay with recordings, annotation, exports. */
 export class SamplingFeature implements Feature {
   readonly handlers: Pick<Handlers, SamplingChannels>;
@@ -34,6 +39,8 @@ export class SamplingFeature implements Feature {
   private keptCountStale = false;
   private firstHour: number | null;
   private problem: string | null;
+  /** When each (session, call, operator) last saved a change to the note alone. */
+  private readonly lastNoteSave = new Map<string, number>();
 
   constructor(private readonly ctx: ConsoleContext) {
     this.kept = KeptCallsStore.open({
@@ -88,6 +95,12 @@ export class SamplingFeature implements Feature {
         const updatedBy = this.ctx.operator();
         const stored = this.stored(patch.sessionId);
         const annotation = this.sessions.annotate({ ...patch, updatedBy });
+        const saved: AnnotationSaved = {
+          annotation,
+          progress: this.sessions.progress(stored.session.id),
+          summary: sessionSummary(stored, this.sessions.annotations(stored.session.id)),
+        };
+        if (!this.startsAuditedChange(patch, annotation)) return saved;
         const changed = [
           patch.verdict !== undefined ? `verdict ${annotation.verdict ?? 'cleared'}` : null,
           patch.categories !== undefined ? `categories ${categoryLabels(annotation.categories)}` : null,
@@ -106,11 +119,6 @@ export class SamplingFeature implements Feature {
             noteChars: annotation.note.length,
           },
         });
-        const saved: AnnotationSaved = {
-          annotation,
-          progress: this.sessions.progress(stored.session.id),
-          summary: sessionSummary(stored, this.sessions.annotations(stored.session.id)),
-        };
         return saved;
       },
       'sampling:recording': async ({ sessionId, callId }) => fetchRecording(callOf(this.stored(sessionId), callId).recordingUrl),
@@ -167,6 +175,23 @@ export class SamplingFeature implements Feature {
     this.kept.close();
     this.replay.save();
     this.sessions.close();
+  }
+
+  /**
+   * A note is saved keystroke by keystroke; the audit log records that someone edited it once per
+   * spell of typing (saves less than NOTE_SPELL_MS apart), not once per key. Any other change is
+   * audited, and ends the spell.
+   */
+  private startsAuditedChange(patch: { verdict?: unknown; categories?: unknown }, a: Annotation): boolean {
+    const key = `${a.sessionId}\u0000${a.callId}\u0000${a.updatedBy}`;
+    const previous = this.lastNoteSave.get(key);
+    this.lastNoteSave.delete(key);
+    if (patch.verdict !== undefined || patch.categories !== undefined) return true;
+    const now = this.ctx.now();
+    this.lastNoteSave.set(key, now);
+    const oldest = this.lastNoteSave.keys().next();
+    if (this.lastNoteSave.size > NOTE_SPELLS_KEPT && !oldest.done) this.lastNoteSave.delete(oldest.value);
+    return previous === undefined || now - previous >= NOTE_SPELL_MS;
   }
 
   private stored(sessionId: string): StoredSession {

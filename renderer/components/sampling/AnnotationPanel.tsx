@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import {
   FAILURE_CATEGORIES,
   NAVIGATION_KEYS,
@@ -12,11 +12,7 @@ import {
 import { formatUtc } from '../../../shared/time-format.js';
 import { formatClock } from './time.js';
 
-export type AnnotationChange = Partial<Pick<Annotation, 'verdict' | 'categories' | 'note'>>;
 export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: number } | { kind: 'error'; message: string };
-
-/** Pause in typing after which a note is saved; leaving the field saves at once. */
-const NOTE_SAVE_DELAY_MS = 600;
 
 const KEY_LABELS: Record<string, string> = { ArrowDown: '↓', ArrowUp: '↑' };
 const keyLabel = (key: string) => KEY_LABELS[key] ?? key.toUpperCase();
@@ -75,7 +71,7 @@ export function AnnotationPanel({
           </button>
         ))}
       </div>
-      <NotesField initial={annotation?.note ?? ''} onSave={onNote} />
+      <NotesField initial={annotation?.note ?? ''} onChange={onNote} />
       <div className="navigation" role="group" aria-label="Move between calls">
         {NAVIGATION_IN_ORDER.map((n) => (
           <button
@@ -97,27 +93,12 @@ export function AnnotationPanel({
 }
 
 /**
- * Saved after a pause in typing and when the field is left, so nothing typed waits on a button.
+ * Every change goes to the core as it is typed (the saver keeps one request in flight and sends
+ * the newest text next), so a crash a moment later loses nothing typed before the last request.
  * Escape leaves the field, giving the keys back to the shortcuts.
  */
-function NotesField({ initial, onSave }: { initial: string; onSave: (note: string) => void }) {
+function NotesField({ initial, onChange }: { initial: string; onChange: (note: string) => void }) {
   const [draft, setDraft] = useState(initial);
-  const latest = useRef({ draft: initial, saved: initial, onSave });
-  latest.current.onSave = onSave;
-
-  const flush = useCallback(() => {
-    const l = latest.current;
-    if (l.draft === l.saved) return;
-    l.saved = l.draft;
-    l.onSave(l.draft);
-  }, []);
-  useEffect(() => {
-    const timer = setTimeout(flush, NOTE_SAVE_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [draft, flush]);
-  // Moving to another call unmounts the field: what was typed is saved, not dropped.
-  useEffect(() => flush, [flush]);
-
   return (
     <label className="notes">
       Notes <span className="muted hint">(saved as you type · Esc leaves the field)</span>
@@ -126,10 +107,9 @@ function NotesField({ initial, onSave }: { initial: string; onSave: (note: strin
         maxLength={NOTE_MAX_CHARS}
         rows={4}
         onChange={(e) => {
-          latest.current.draft = e.target.value;
           setDraft(e.target.value);
+          onChange(e.target.value);
         }}
-        onBlur={flush}
         onKeyDown={(e) => {
           if (e.key === 'Escape') e.currentTarget.blur();
         }}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SessionDetail } from '../../../shared/bridge.js';
 import type { CallRecord } from '../../../shared/protocol.js';
 import {
@@ -10,7 +10,8 @@ import {
   type Verdict,
 } from '../../../shared/sampling.js';
 import { useConsole } from '../../store.js';
-import { AnnotationPanel, type AnnotationChange, type SaveState } from './AnnotationPanel.js';
+import { AnnotationPanel, type SaveState } from './AnnotationPanel.js';
+import { AnnotationSaver, type AnnotationChange } from './annotation-saver.js';
 import { CallDetails } from './CallDetails.js';
 import { CallList } from './CallList.js';
 import { ExportPanel } from './ExportPanel.js';
@@ -41,7 +42,6 @@ export function ReplayScreen({ sessionId }: { sessionId: string }) {
   const [revealed, setRevealed] = useState<CallRecord | null>(null);
   const [positionMs, setPositionMs] = useState<number | null>(null);
   const audioRef = useRef<HTMLAudioElement | null>(null);
-  const lastRequest = useRef(0);
 
   const load = useCallback(async () => {
     try {
@@ -73,32 +73,33 @@ export function ReplayScreen({ sessionId }: { sessionId: string }) {
     setPositionMs(null);
   }, [callId]);
 
-  /** Saves one change at once; the screen shows it before the core confirms, and resyncs on failure. */
+  /** The screen shows each change before the core confirms it, and resyncs when one fails. */
+  const saver = useMemo(
+    () =>
+      new AnnotationSaver((request) => useConsole.getState().bridge!.invoke('sampling:annotate', request), {
+        saving: () => setSave({ kind: 'saving' }),
+        settled: (saved) => {
+          setAnnotations((all) => ({ ...all, [saved.annotation.callId]: saved.annotation }));
+          setSummary(saved.summary);
+          setSave({ kind: 'saved', at: Date.now() });
+        },
+        failed: (e) => {
+          setSave({ kind: 'error', message: e.message });
+          void load();
+        },
+      }),
+    [load],
+  );
   const annotate = useCallback(
     (id: string, change: AnnotationChange) => {
-      const request = ++lastRequest.current;
       setAnnotations((all) => {
         const prior = all[id];
         const base: Annotation = prior ?? { sessionId, callId: id, verdict: null, categories: [], note: '', updatedAt: '', updatedBy: '' };
         return { ...all, [id]: { ...base, ...change } };
       });
-      setSave({ kind: 'saving' });
-      useConsole
-        .getState()
-        .bridge!.invoke('sampling:annotate', { sessionId, callId: id, ...change })
-        .then((saved) => {
-          // Answers come back in order; only the newest one describes what is on screen.
-          if (request !== lastRequest.current) return;
-          setAnnotations((all) => ({ ...all, [id]: saved.annotation }));
-          setSummary(saved.summary);
-          setSave({ kind: 'saved', at: Date.now() });
-        })
-        .catch((e: Error) => {
-          setSave({ kind: 'error', message: e.message });
-          void load();
-        });
+      saver.save({ sessionId, callId: id, ...change });
     },
-    [sessionId, load],
+    [sessionId, saver],
   );
 
   const currentAnnotation = callId ? annotations[callId] : undefined;
