@@ -51,7 +51,7 @@ describe('reviews', () => {
     const store = openStore();
     now = T0 + 4 * HOUR + 2 * MIN;
     const first = store.openReview('h4', 'ana', evidenceFor('h4'));
-    expect(first).toMatchObject({ changed: true, target: 'review:h4', summary: '4-hourly review opened' });
+    expect(first).toMatchObject({ changed: true, actor: 'ana', summary: '4-hourly review opened' });
     expect(first.after.checks.map((c) => c.checkId)).toEqual(review('h4').checks.map((c) => c.id));
     now += 10 * MIN;
     const again = store.openReview('h4', 'ben', evidenceFor('h4'));
@@ -65,7 +65,7 @@ describe('reviews', () => {
     store.openReview('h1', 'ana', evidenceFor('h1'));
     now += MIN;
     const change = store.updateCheck('h1', 'latency_spikes', 'issue', 'P95 at 1.4 s on billing', 'ben');
-    expect(change).toMatchObject({ action: 'cadence.check_updated', actor: 'ben', changed: true });
+    expect(change).toMatchObject({ summary: 'First-hour review: "Latency spikes" marked issue', actor: 'ben', changed: true });
     expect(change.before!.checks.find((c) => c.checkId === 'latency_spikes')!.verdict).toBeNull();
     expect(store.getReview('h1')!.checks.find((c) => c.checkId === 'latency_spikes')).toEqual({
       checkId: 'latency_spikes', verdict: 'issue', note: 'P95 at 1.4 s on billing', updatedAt: new Date(now).toISOString(), updatedBy: 'ben',
@@ -143,7 +143,7 @@ describe('known issues', () => {
   it('adds issues with KI-n ids, edits keep firstSeen, and a new instance reads the latest', () => {
     const store = openStore();
     const added = store.upsertKnownIssue({ title: 'Billing dates read back wrong', intent: 'billing_question' }, 'ana');
-    expect(added).toMatchObject({ action: 'cadence.known_issue_saved', changed: true, before: null, target: 'known_issue:KI-1' });
+    expect(added).toMatchObject({ summary: 'Known issue added: KI-1 "Billing dates read back wrong" (open)', changed: true, before: null });
     expect(added.after).toMatchObject({ id: 'KI-1', status: 'open', firstSeen: '2025-03-04T09:30:00.000Z' });
     store.upsertKnownIssue({ title: 'Hold music loops' }, 'ana');
 

@@ -38,7 +38,6 @@ const DEFAULT_RULES_INPUT: readonly unknown[] = [
     },
   },
   {
-    // 0.5% needs a few hundred calls: below 200, a single error already reads as 0.5% or more.
     id: 'agent-error-rate',
     name: 'Agent-caused error rate above 0.5%',
     kpi: 'agentErrorRate',

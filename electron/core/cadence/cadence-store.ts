@@ -34,22 +34,9 @@ type CadenceLine = z.infer<typeof CadenceLineSchema>;
 
 export class CadenceError extends Error {}
 
-export type CadenceAction =
-  | 'cadence.t0_set'
-  | 'cadence.review_opened'
-  | 'cadence.check_updated'
-  | 'cadence.review_completed'
-  | 'cadence.known_issue_saved'
-  | 'cadence.shift_owner_set';
-
-/** The result of every mutating call: the facts an audit entry needs, written by the host. */
+/** The result of every mutating call: what the host's audit entry needs. */
 export interface CadenceChange<T> {
-  action: CadenceAction;
   actor: string;
-  /** ISO UTC instant of the call. */
-  at: string;
-  /** What was acted on, e.g. "review:h4", "known_issue:KI-2". */
-  target: string;
   summary: string;
   before: T | null;
   after: T;
@@ -104,9 +91,8 @@ export class CadenceStore {
     const plan = this.plan(reviewId);
     const actor = validateActor(by);
     const at = this.nowIso();
-    const facts = { action: 'cadence.review_opened', actor, at, target: target(reviewId) } as const;
     const existing = this.reviews.get(reviewId);
-    if (existing) return changeOf({ ...facts, summary: `${plan.label} already open`, before: existing, after: existing });
+    if (existing) return changeOf({ actor, summary: `${plan.label} already open`, before: existing, after: existing });
     const checks = plan.checks.map((c) => ({ checkId: c.id, verdict: null, note: '', updatedAt: null, updatedBy: null }));
     const after = validate(
       ReviewRecordSchema,
@@ -114,7 +100,7 @@ export class CadenceStore {
       `review ${reviewId}`,
     );
     this.write({ type: 'review', record: after });
-    return changeOf({ ...facts, summary: `${plan.label} opened`, before: null, after });
+    return changeOf({ actor, summary: `${plan.label} opened`, before: null, after });
   }
 
   updateCheck(
@@ -135,10 +121,9 @@ export class CadenceStore {
     const parsedVerdict = validate(CheckVerdictSchema.nullable(), verdict, `verdict for check ${checkId}`);
     const at = this.nowIso();
     const summary = `${plan.label}: "${check.label}" marked ${parsedVerdict ?? 'unanswered'}`;
-    const facts = { action: 'cadence.check_updated', actor, at, target: target(reviewId), summary } as const;
     const current = before.checks.find((c) => c.checkId === checkId);
     if (current && current.verdict === parsedVerdict && current.note === note) {
-      return changeOf({ ...facts, before, after: before });
+      return changeOf({ actor, summary, before, after: before });
     }
     const entry = { checkId, verdict: parsedVerdict, note, updatedAt: at, updatedBy: actor };
     const checks = current
@@ -146,7 +131,7 @@ export class CadenceStore {
       : [...before.checks, entry];
     const after = validate(ReviewRecordSchema, { ...before, checks }, `review ${reviewId}`);
     this.write({ type: 'review', record: after });
-    return changeOf({ ...facts, before, after });
+    return changeOf({ actor, summary, before, after });
   }
 
   /** Records the decision and closes the review; every check needs a verdict first. Read-only afterwards. */
@@ -168,7 +153,7 @@ export class CadenceStore {
     );
     this.write({ type: 'review', record: after });
     const summary = `${plan.label} completed: ${parsedDecision}`;
-    return changeOf({ action: 'cadence.review_completed', actor, at, target: target(reviewId), summary, before, after });
+    return changeOf({ actor, summary, before, after });
   }
 
   /** Creates an issue (no id; a "KI-n" id is assigned) or edits one; firstSeen is kept across edits. */
@@ -188,11 +173,10 @@ export class CadenceStore {
       status: fields.status ?? before?.status ?? 'open',
     };
     const summary = `${before ? 'Known issue updated' : 'Known issue added'}: ${id} "${fields.title}" (${candidate.status})`;
-    const facts = { action: 'cadence.known_issue_saved', actor, at, target: `known_issue:${id}`, summary } as const;
-    if (before && sameIssue(before, candidate)) return changeOf({ ...facts, before, after: before });
+    if (before && sameIssue(before, candidate)) return changeOf({ actor, summary, before, after: before });
     const after = validate(KnownIssueSchema, { ...candidate, updatedAt: at, updatedBy: actor }, `known issue ${id}`);
     this.write({ type: 'known_issue', issue: after });
-    return changeOf({ ...facts, before, after });
+    return changeOf({ actor, summary, before, after });
   }
 
   listKnownIssues(): KnownIssue[] {
@@ -211,7 +195,7 @@ export class CadenceStore {
     );
     this.write({ type: 'shift_owner', owner: after });
     const summary = before ? `Shift handed from ${before.name} to ${after.name}` : `Shift owner set to ${after.name}`;
-    return changeOf({ action: 'cadence.shift_owner_set', actor, at, target: 'shift_owner', summary, before, after });
+    return changeOf({ actor, summary, before, after });
   }
 
   shiftHistory(): ShiftOwner[] {
@@ -309,10 +293,6 @@ function validate<S extends z.ZodType>(schema: S, value: unknown, what: string):
 
 function validateActor(by: string): string {
   return validate(ActorSchema, by, 'actor');
-}
-
-function target(reviewId: string): string {
-  return `review:${reviewId}`;
 }
 
 function sameIssue(a: KnownIssue, b: Omit<KnownIssue, 'updatedAt' | 'updatedBy'>): boolean {

@@ -1,4 +1,5 @@
 import type { EvidenceAlert, EvidenceSnapshot, FailedIntent, KpiEvidence, ScheduledReview } from '../../../shared/cadence.js';
+import { formatFigure } from '../../../shared/format.js';
 import {
   KPIS,
   WINDOW_MINUTES,
@@ -92,24 +93,11 @@ function kpiEvidence(def: KpiDefinition, value: number | null): KpiEvidence {
   return { kpi: def.id, value, target: describeTarget(def), status: kpiStatus(def, value) };
 }
 
-/** "at most 2%", "at least 97%", "at most 1200 ms". */
+/** "at most 2%", "at least 97%", "at most 1.2 s": the target as the rest of the console words figures. */
 function describeTarget(def: KpiDefinition): string | null {
   if (!def.target) return null;
   const bound = def.target.kind === 'max' ? 'at most' : 'at least';
-  return `${bound} ${formatValue(def, def.target.value)}`;
-}
-
-function formatValue(def: KpiDefinition, value: number): string {
-  switch (def.unit) {
-    case 'ratio':
-      return `${Number((value * 100).toFixed(2))}%`;
-    case 'ms':
-      return `${value} ms`;
-    case 'perMin':
-      return `${value}/min`;
-    case 'count':
-      return String(value);
-  }
+  return `${bound} ${formatFigure(def.target.value, def.unit)}`;
 }
 
 function toEvidenceAlert(a: AlertOccurrence): EvidenceAlert {

@@ -1,6 +1,6 @@
 import type { ReviewRecord, ScheduledReview } from '../../../shared/cadence.js';
 import { countdown } from '../../../shared/time-format.js';
-import { recordsById, reviewStatus } from './schedule.js';
+import { recordsById, reviewName, reviewStatus } from './schedule.js';
 
 export type ReviewNotificationKind = 'due' | 'overdue';
 
@@ -39,7 +39,7 @@ export function notificationsToSend(
     if (status !== 'due' && status !== 'overdue') continue;
     const id = notificationId(review, status);
     if (sentIds.has(id)) continue;
-    const name = `${review.label} (T0+${review.offsetHours}h)`;
+    const name = reviewName(review);
     out.push({
       id,
       reviewId: review.id,

@@ -1,6 +1,7 @@
 import type { AlertLogEntry, AlertTransitionKind } from '../../../shared/alerts.js';
 import type { AlertView } from '../../../shared/console-state.js';
-import { SEVERITY_WORDS, Time } from './alert-format.js';
+import { Time } from '../cadence/Time.js';
+import { SEVERITY_WORDS } from './alert-format.js';
 
 const EVENT_WORDS: Record<AlertTransitionKind, string> = {
   fired: 'Fired',
@@ -42,7 +43,7 @@ export function AlertHistory({ log, alerts }: { log: readonly AlertLogEntry[]; a
               return (
                 <tr key={`${e.kind}:${e.ruleId}:${e.at}`} className={`event-${e.kind}`}>
                   <td>
-                    <Time ms={e.at} full />
+                    <Time ms={e.at} />
                   </td>
                   <td>
                     {names.get(e.ruleId) ?? e.ruleId}

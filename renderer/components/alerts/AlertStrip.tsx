@@ -4,7 +4,8 @@ import type { AlertView } from '../../../shared/console-state.js';
 import { unlockAlertSoundOnGesture } from '../../sound/alert-sound.js';
 import { useAlertSound } from '../../sound/use-alert-sound.js';
 import { useConsole } from '../../store.js';
-import { needsAttention, scopeText, SEVERITY_WORDS, STATE_WORDS, Time } from './alert-format.js';
+import { Time } from '../cadence/Time.js';
+import { needsAttention, scopeText, SEVERITY_WORDS, STATE_WORDS } from './alert-format.js';
 import { MuteToggle } from './MuteToggle.js';
 import './alerts.css';
 
@@ -72,7 +73,7 @@ function AlertLine({ alert, countdown }: { alert: AlertView; countdown: AutoActC
         <span className="alert-state"> {STATE_WORDS[state.state]}</span>
         <span className="alert-reason">{state.reason}</span>
         <span className="muted alert-since">
-          since <Time ms={since} />
+          since <Time ms={since} clock />
         </span>
       </span>
       <span className="alert-actions">
@@ -94,7 +95,7 @@ function AlertLine({ alert, countdown }: { alert: AlertView; countdown: AutoActC
         {state.firedAt !== undefined &&
           (acknowledged ? (
             <span className="alert-ack">
-              Acknowledged by {acknowledged.by} at <Time ms={acknowledged.at} />
+              Acknowledged by {acknowledged.by} at <Time ms={acknowledged.at} clock />
             </span>
           ) : (
             <button aria-label={`Acknowledge ${rule.name}`} onClick={() => invoke('alerts:acknowledge')}>

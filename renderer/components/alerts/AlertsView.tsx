@@ -3,7 +3,8 @@ import type { AlertView } from '../../../shared/console-state.js';
 import { formatKpiValue } from '../../../shared/format.js';
 import { KPIS } from '../../../shared/kpi.js';
 import { useConsole } from '../../store.js';
-import { scopeText, SEVERITY_WORDS, STATE_WORDS, thresholdText, Time } from './alert-format.js';
+import { Time } from '../cadence/Time.js';
+import { scopeText, SEVERITY_WORDS, STATE_WORDS, thresholdText } from './alert-format.js';
 import { AlertHistory } from './AlertHistory.js';
 import { BaselinePanel } from './BaselinePanel.js';
 import { MuteToggle } from './MuteToggle.js';
@@ -19,7 +20,7 @@ export function AlertsView() {
         <div className="alerts-head">
           <h2>Alert rules</h2>
           <span className="muted">
-            {view.evaluatedAt === null ? 'Not evaluated yet' : <>Evaluated at <Time ms={view.evaluatedAt} seconds /></>}
+            {view.evaluatedAt === null ? 'Not evaluated yet' : <>Evaluated at <Time ms={view.evaluatedAt} clock seconds /></>}
           </span>
           <MuteToggle />
         </div>
@@ -74,7 +75,7 @@ function RuleRow({ alert, baseline, countdown }: { alert: AlertView; baseline: n
       <td>
         <span className="alert-state">{STATE_WORDS[state.state]}</span>{' '}
         <span className="muted small">
-          since <Time ms={state.pendingSince ?? state.since} />
+          since <Time ms={state.pendingSince ?? state.since} clock />
         </span>
         <div className="alert-reason">{state.reason}</div>
       </td>
@@ -87,7 +88,7 @@ function RuleRow({ alert, baseline, countdown }: { alert: AlertView; baseline: n
       <td>
         {acknowledged ? (
           <>
-            {acknowledged.by} at <Time ms={acknowledged.at} />
+            {acknowledged.by} at <Time ms={acknowledged.at} clock />
           </>
         ) : state.firedAt !== undefined ? (
           <span className="warn-text">not yet</span>

@@ -3,7 +3,7 @@ import type { BaselineSet } from '../../../shared/alerts.js';
 import { formatKpiValue } from '../../../shared/format.js';
 import { KPI_IDS, KPIS } from '../../../shared/kpi.js';
 import { useConsole } from '../../store.js';
-import { Time } from './alert-format.js';
+import { Time } from '../cadence/Time.js';
 
 const CAPTURE_WINDOWS = [15, 60] as const;
 type CaptureWindow = (typeof CAPTURE_WINDOWS)[number];
@@ -13,7 +13,7 @@ type Result = { kind: 'captured'; windowMin: CaptureWindow; captured: string[]; 
 function sourceText(source: BaselineSet['source']) {
   if (source === 'config') return <>From the launch configuration (staging figures)</>;
   const at = Date.parse(source.slice('captured at '.length));
-  return Number.isNaN(at) ? <>{source}</> : <>Captured from live traffic at <Time ms={at} full /></>;
+  return Number.isNaN(at) ? <>{source}</> : <>Captured from live traffic at <Time ms={at} /></>;
 }
 
 /** The baselines the baseline-multiple rules compare with, and capturing new ones from live traffic. */

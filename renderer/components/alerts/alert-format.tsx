@@ -2,9 +2,8 @@ import type { AlertStateName, RuleState } from '../../../shared/alerts.js';
 import type { AlertRule } from '../../../shared/config.js';
 import { formatKpiValue } from '../../../shared/format.js';
 import { KPIS } from '../../../shared/kpi.js';
-import { formatLocal, formatUtc } from '../../../shared/time-format.js';
 
-/** How the alert screens put states, figures and times into words. */
+/** How the alert screens put states, severities, scopes and thresholds into words. */
 
 export const STATE_WORDS: Record<AlertStateName, string> = {
   ok: 'OK',
@@ -18,29 +17,7 @@ export const STATE_WORDS: Record<AlertStateName, string> = {
 
 export const SEVERITY_WORDS: Record<AlertRule['severity'], string> = { critical: 'Critical', warning: 'Warning', info: 'Info' };
 
-const operatorZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
-
-/** "14:05" in the operator's zone. */
-function clockTime(ms: number, seconds = false): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: operatorZone(),
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(seconds ? { second: '2-digit' } : {}),
-    hourCycle: 'h23',
-  }).format(ms);
-}
-
-/** A time in the operator's zone, UTC on hover. `full` adds the date and the zone's name. */
-export function Time({ ms, full = false, seconds = false }: { ms: number; full?: boolean; seconds?: boolean }) {
-  return (
-    <time dateTime={new Date(ms).toISOString()} title={formatUtc(ms)}>
-      {full ? formatLocal(ms, operatorZone()) : clockTime(ms, seconds)}
-    </time>
-  );
-}
-
-/** The live value against the trip and clear levels: "3.01 s (trips > 1.20 s, clears ≤ 1.10 s)". */
+/** The trip and clear levels in the KPI's unit: "trips > 1.20 s, clears ≤ 1.10 s". */
 export function thresholdText(rule: AlertRule, state: RuleState): string {
   const def = KPIS[rule.kpi];
   const fmt = (v: number | null) => formatKpiValue(def, v);

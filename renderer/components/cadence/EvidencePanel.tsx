@@ -1,11 +1,15 @@
 import type { EvidenceSnapshot, KpiEvidence } from '../../../shared/cadence.js';
-import { formatKpiValue, formatPercent } from '../../../shared/format.js';
+import { formatDuration, formatKpiValue, formatPercent } from '../../../shared/format.js';
 import { KPIS } from '../../../shared/kpi.js';
-import { formatMinutes } from '../../../shared/time-format.js';
 import { Time } from './Time.js';
 
-/** Figures older than this at capture were not live: the stream was behind. */
-const STALE_AFTER_MS = 2 * 60_000;
+/**
+ * The launch clock runs on from the last stream event, and heartbeats arrive every second, so
+ * figures this far behind the capture mean no event had arrived for that long: the stream was down
+ * (the console calls it stale after 5 s by default). Minutes would let a review frozen during a
+ * short outage pass for live.
+ */
+const STALE_AFTER_MS = 10_000;
 
 const STATUS_TEXT: Record<KpiEvidence['status'], string> = { ok: 'on target', warn: 'near the limit', bad: 'off target', unknown: 'no data' };
 
@@ -29,7 +33,7 @@ export function EvidenceSummary({ evidence, openedBy }: { evidence: EvidenceSnap
       </p>
       {behind !== null && behind > STALE_AFTER_MS && (
         <p className="evidence-warning" role="note">
-          Not live: the figures are as of <Time ms={metricsAt ?? captured} />, {formatMinutes(Math.floor(behind / 60_000))} before the capture.
+          Not live: the figures are as of <Time ms={metricsAt ?? captured} />, {formatDuration(behind)} before the capture.
         </p>
       )}
       {evidence.metricsIncomplete && (

@@ -19,6 +19,8 @@ export function ShiftOwnerBadge() {
         ) : (
           <strong className="warn-text">Nobody: set one to act</strong>
         )}
+        {/* On screen, not only on hover: whoever takes over at night reads it without looking for it. */}
+        {owner?.handoverNote && <span className="shift-owner-note">Note: {owner.handoverNote}</span>}
       </div>
       <button aria-expanded={editing} onClick={() => setEditing(!editing)}>
         {owner ? 'Hand over shift' : 'Set shift owner'}

@@ -1,6 +1,7 @@
 import type { AuditAppend } from '../../../../shared/audit.js';
 import { formatUtc } from '../../../../shared/time-format.js';
 import type { ReviewDecision, ReviewRecord, ScheduledReview } from '../../../../shared/cadence.js';
+import { reviewName } from '../../cadence/schedule.js';
 
 /** The audit entries of the review cadence: the decision and the figures it was based on, in words and data. */
 
@@ -9,11 +10,6 @@ const DECISION_TEXT: Record<ReviewDecision, string> = {
   hold: 'hold the ramp',
   rollback: 'roll back',
 };
-
-/** "First-hour review (T0+1h)", as the notifications name it. */
-export function reviewName(review: Pick<ScheduledReview, 'label' | 'offsetHours'>): string {
-  return `${review.label} (T0+${review.offsetHours}h)`;
-}
 
 export function reviewOpenedEntry(review: ScheduledReview, record: ReviewRecord): AuditAppend {
   const { evidence } = record;
