@@ -1,6 +1,7 @@
 import { app, BrowserWindow, globalShortcut, ipcMain, net, Notification, protocol, session } from 'electron';
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ConsolePush } from '../shared/bridge.js';
 import { BRIDGE_CHANNELS, PUSH_CHANNEL } from '../shared/bridge-channels.js';
 import { CONTENT_SECURITY_POLICY } from '../shared/content-security-policy.js';
 import { EMERGENCY_SHORTCUT } from '../shared/shortcuts.js';
@@ -16,6 +17,7 @@ import {
 } from './shell/security.js';
 import { electronSettings } from './shell/electron-settings.js';
 import { routingToken } from './shell/token-store.js';
+import { resolveStaticPath } from './web/static-files.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = normalize(join(here, '..', 'renderer') + sep);
@@ -26,10 +28,14 @@ protocol.registerSchemesAsPrivileged([
 
 function serveRenderer(): void {
   protocol.handle(APP_SCHEME, async (request) => {
-    const { pathname } = new URL(request.url);
-    const path = normalize(join(rendererDir, pathname === '/' ? 'index.html' : decodeURIComponent(pathname)));
-    if (!path.startsWith(rendererDir)) return new Response('forbidden', { status: 403 });
-    const file = await net.fetch(pathToFileURL(path).toString());
+    const target = resolveStaticPath(rendererDir, new URL(request.url).pathname);
+    if ('status' in target) return new Response(target.status === 400 ? 'bad request' : 'forbidden', { status: target.status });
+    let file: Response;
+    try {
+      file = await net.fetch(pathToFileURL(target.path).toString());
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
     const headers = new Headers(file.headers);
     headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     return new Response(file.body, { status: file.status, headers });
@@ -38,6 +44,8 @@ function serveRenderer(): void {
 
 function lockDown(): void {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // Notifications and audio come from the main process; the page is granted nothing, not even on a query.
+  session.defaultSession.setPermissionCheckHandler(() => false);
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event, url) => {
       if (!isAllowedNavigation(url)) event.preventDefault();
@@ -49,11 +57,19 @@ function lockDown(): void {
 
 async function start(): Promise<void> {
   const options = resolveLaunchOptions(process.argv.slice(app.isPackaged ? 1 : 2), process.env);
+  // One console per data directory: two writers would fork the audit log's hash chain and
+  // re-send each other's pending routing actions. Electron's lock is keyed by userData.
+  if (options.dataDir) app.setPath('userData', options.dataDir);
+  if (!app.requestSingleInstanceLock()) {
+    process.stderr.write(`launch console: already running on ${app.getPath('userData')}; its window is brought forward\n`);
+    app.quit();
+    return;
+  }
   await app.whenReady();
   serveRenderer();
   lockDown();
 
-  const dataDir = options.dataDir ?? app.getPath('userData');
+  const dataDir = app.getPath('userData');
   const service = new ConsoleService({
     config: options.config,
     dataDir,
@@ -86,15 +102,31 @@ async function start(): Promise<void> {
     if (!win.isDestroyed()) win.webContents.send(PUSH_CHANNEL, push);
   });
   win.on('closed', unsubscribe);
-  // The emergency stop reaches the operator from any application; it only opens the confirm.
-  globalShortcut.register(EMERGENCY_SHORTCUT.accelerator, () => {
+  const bringForward = () => {
     if (win.isDestroyed()) return;
+    if (win.isMinimized()) win.restore();
     win.show();
     win.focus();
-    win.webContents.send(PUSH_CHANNEL, { kind: 'shortcut', name: 'emergency-stop' });
+  };
+  app.on('second-instance', bringForward);
+  // The emergency stop reaches the operator from any application; it only opens the confirm.
+  const shortcutHeld = globalShortcut.register(EMERGENCY_SHORTCUT.accelerator, () => {
+    bringForward();
+    if (!win.isDestroyed()) win.webContents.send(PUSH_CHANNEL, { kind: 'shortcut', name: 'emergency-stop' });
   });
   service.start();
   await win.loadURL(`${APP_ORIGIN}/index.html`);
+  if (!shortcutHeld) {
+    // Another application holds the keys: the operator must not learn that in an emergency.
+    const push: ConsolePush = {
+      kind: 'notification',
+      id: 'emergency-shortcut-unavailable',
+      title: `Global emergency shortcut ${EMERGENCY_SHORTCUT.label} unavailable`,
+      body: 'Another application holds it, so it works only while this window has focus. Use the Stop all button otherwise.',
+      severity: 'warning',
+    };
+    win.webContents.send(PUSH_CHANNEL, push);
+  }
 
   app.on('window-all-closed', () => {
     globalShortcut.unregisterAll();

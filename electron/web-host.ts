@@ -25,22 +25,35 @@ export async function startWebHost(options: LaunchOptions, rendererDir = RENDERE
     throw new Error(`the renderer is not built (${rendererDir}/index.html missing): run npm run build`);
   }
   const token = randomBytes(24).toString('base64url');
-  const service = new ConsoleService({
-    config: options.config,
-    dataDir: options.dataDir ?? join(process.cwd(), '.launch-data'),
-    streamToken: options.streamToken,
-    routingToken: options.routingToken,
-  });
-  const dispatch = createBridgeDispatcher(service.handlers);
   const serveStatic = createStaticHandler(rendererDir);
   const server: Server = createServer((req, res) => {
     void serveStatic(req, res);
   });
-  const wss = attachBridgeSocket(server, token, dispatch, (l) => service.onPush(l));
+  // The port first: a console already running on it keeps sole charge of the data directory,
+  // and no second engine re-sends its pending routing actions or appends to its audit log.
   await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new Error(`port ${options.port} on 127.0.0.1 is in use (another console already running?); choose another with --port`)
+          : e,
+      ),
+    );
     server.listen(options.port, '127.0.0.1', () => resolveListen());
   });
+  let service: ConsoleService;
+  try {
+    service = new ConsoleService({
+      config: options.config,
+      dataDir: options.dataDir ?? join(process.cwd(), '.launch-data'),
+      streamToken: options.streamToken,
+      routingToken: options.routingToken,
+    });
+  } catch (e) {
+    await new Promise<void>((r) => server.close(() => r()));
+    throw e;
+  }
+  const wss = attachBridgeSocket(server, token, createBridgeDispatcher(service.handlers), (l) => service.onPush(l));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   service.start();

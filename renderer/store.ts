@@ -69,6 +69,11 @@ export const useConsole = create<ConsoleStore>((set, get) => ({
         set({ emergency: { action: 'stop_all', origin: 'emergency stop shortcut' } });
       }
     });
-    void bridge.invoke('console:snapshot', {}).then((snapshot) => set({ snapshot }));
+    // A failed first read is harmless: the core pushes a snapshot on every tick anyway. A reply
+    // that arrives after a pushed snapshot is older than it and must not replace it.
+    void bridge.invoke('console:snapshot', {}).then(
+      (snapshot) => set((s) => (s.snapshot && s.snapshot.generatedAt >= snapshot.generatedAt ? {} : { snapshot })),
+      () => undefined,
+    );
   },
 }));

@@ -10,11 +10,22 @@ import { writeFileAtomic } from '../core/storage/atomic-file.js';
  */
 export function routingToken(dataDir: string, fromEnv: string | undefined): string | undefined {
   const file = join(dataDir, 'routing-token.bin');
-  if (!safeStorage.isEncryptionAvailable()) return fromEnv;
+  // Linux without a keyring falls back to a key built into Chromium: that is not secrecy, so
+  // the token is then taken from the environment at each start and never written down.
+  const keychain =
+    safeStorage.isEncryptionAvailable() &&
+    (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text');
+  if (!keychain) return fromEnv;
   if (fromEnv) {
     writeFileAtomic(file, safeStorage.encryptString(fromEnv).toString('base64'));
     return fromEnv;
   }
   if (!existsSync(file)) return undefined;
-  return safeStorage.decryptString(Buffer.from(readFileSync(file, 'utf8'), 'base64'));
+  try {
+    return safeStorage.decryptString(Buffer.from(readFileSync(file, 'utf8'), 'base64'));
+  } catch (e) {
+    throw new Error(
+      `cannot decrypt the stored routing token ${file} (${(e as Error).message}); start once with the token in the environment to store it again`,
+    );
+  }
 }

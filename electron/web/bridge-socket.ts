@@ -48,6 +48,8 @@ export function attachBridgeSocket(
       }
       const f = frame.data;
       if (f.type === 'auth') {
+        // A second auth frame must not add a second push subscription to this socket.
+        if (authed) return;
         if (!sameToken(f.token, token)) {
           ws.close(4401, 'wrong token');
           return;

@@ -13,17 +13,39 @@ const TYPES: Record<string, string> = {
   '.wav': 'audio/wav',
 };
 
+/**
+ * The file a request path names inside `base`, or why it is refused. Shared with the desktop
+ * shell's app:// handler so both hosts refuse the same paths.
+ */
+export function resolveStaticPath(base: string, pathname: string): { path: string } | { status: 400 | 403 } {
+  let rel: string;
+  try {
+    rel = pathname === '/' ? '/index.html' : decodeURIComponent(pathname);
+  } catch {
+    // Malformed percent-encoding: a bad request, never a crash of the host.
+    return { status: 400 };
+  }
+  const path = normalize(join(base, rel));
+  return path.startsWith(base) ? { path } : { status: 403 };
+}
+
 /** Serves the built renderer; paths outside its folder are refused. */
 export function createStaticHandler(root: string) {
   const base = normalize(root + sep);
   return async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const rel = url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname);
-    const path = normalize(join(base, rel));
-    if (!path.startsWith(base)) {
-      res.writeHead(403).end('forbidden');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request');
       return;
     }
+    const target = resolveStaticPath(base, url.pathname);
+    if ('status' in target) {
+      res.writeHead(target.status, { 'Content-Type': 'text/plain' }).end(target.status === 400 ? 'bad request' : 'forbidden');
+      return;
+    }
+    const { path } = target;
     try {
       const body = await readFile(path);
       res.writeHead(200, {

@@ -45,3 +45,9 @@ test('the address without its token is refused with a plain message', async ({ p
   await page.goto(h.host.url.replace(/#.*$/, ''));
   await expect(page.getByRole('alert')).toContainText('No console token');
 });
+
+test('an address with a wrong token is refused by the host, and no figure is shown', async ({ page }) => {
+  await page.goto(h.host.url.replace(/#token=.*$/, '#token=not-the-token'));
+  await expect(page.getByRole('alert')).toContainText('The console refused this page: wrong token');
+  await expect(page.getByRole('status', { name: 'Stream connection' })).toHaveCount(0);
+});

@@ -91,6 +91,22 @@ describe('stream client against the real simulator', () => {
     expect(gap?.to).toBeGreaterThan(before + 1);
   });
 
+  it('counts the calls of a restarted stream whose seq starts below the one held', async () => {
+    const sim = await simulator();
+    sim.advance(MINUTE);
+    // The console last saw seq 1,000,000 from the stream's previous run (e.g. before a relay restart).
+    const calls: CallRecord[] = [];
+    const c = new StreamClient({ url: sim.url, since: 1_000_000 }, { call: (call) => calls.push(call) });
+    c.start();
+    cleanup.push(() => c.stop());
+    await until(() => c.status().launchId !== null, 'hello');
+    const before = sim.emittedCalls;
+    sim.advance(5 * MINUTE);
+    await until(() => c.newestSeq === sim.seq(), 'catching up with the new run');
+    expect(sim.emittedCalls - before).toBeGreaterThan(100);
+    expect(calls).toHaveLength(sim.emittedCalls - before);
+  });
+
   it('goes stale when the stream stops while the socket stays open', async () => {
     let wall = Date.now();
     const sim = await simulator();

@@ -7,7 +7,7 @@ import type { ActionOutcome } from '../../shared/actions.js';
 import { actionAuditEntry } from '../../electron/core/audit/action-entry.js';
 import { AuditLog } from '../../electron/core/audit/audit-log.js';
 import { entryHash, verifyAuditFile } from '../../electron/core/audit/chain.js';
-import { toCsv, toJsonl } from '../../electron/core/audit/export.js';
+import { exportHeader, exportLine } from '../../electron/core/audit/export.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -166,11 +166,12 @@ describe('AuditLog', () => {
     const log = new AuditLog(tempLog(), { now: () => Date.parse('2025-03-01T09:00:00.000Z') });
     const a = log.append({ type: 'annotation', operator: 'ana', summary: 'said "hi", left', data: { n: 1 } });
     const b = log.append({ type: 'alert', operator: '=cmd()', summary: '-1 calls', data: {} });
-    const csv = toCsv([a, b]).split('\r\n');
+    const csv = [exportHeader('csv'), exportLine(a, 'csv'), exportLine(b, 'csv')].join('').split('\r\n');
     expect(csv[0]).toBe('seq,ts,type,operator,summary,data,prevHash,hash');
     expect(csv[1]).toBe(`1,2025-03-01T09:00:00.000Z,annotation,ana,"said ""hi"", left","{""n"":1}",${a.prevHash},${a.hash}`);
     expect(csv[2]).toBe(`2,2025-03-01T09:00:00.000Z,alert,'=cmd(),'-1 calls,{},${b.prevHash},${b.hash}`);
-    const jsonl = toJsonl([a, b]).trimEnd().split('\n');
+    expect(exportHeader('jsonl')).toBe('');
+    const jsonl = [a, b].map((e) => exportLine(e, 'jsonl')).join('').trimEnd().split('\n');
     expect(jsonl.map((l) => AuditEntrySchema.parse(JSON.parse(l)))).toEqual([a, b]);
   });
 

@@ -6,6 +6,7 @@ import {
   isTrustedSender,
   secureWebPreferences,
 } from '../../electron/shell/security.js';
+import { resolveStaticPath } from '../../electron/web/static-files.js';
 
 describe('desktop shell security settings', () => {
   it('isolates and sandboxes the renderer with no Node access', () => {
@@ -47,6 +48,13 @@ describe('desktop shell security settings', () => {
     expect(isAllowedNavigation('https://example.com/')).toBe(false);
   });
 
+  it('both hosts serve only files inside the renderer folder, and a malformed path is a bad request', () => {
+    expect(resolveStaticPath('/app/renderer/', '/')).toEqual({ path: '/app/renderer/index.html' });
+    expect(resolveStaticPath('/app/renderer/', '/assets/a%20b.js')).toEqual({ path: '/app/renderer/assets/a b.js' });
+    expect(resolveStaticPath('/app/renderer/', '/..%2f..%2fetc/passwd')).toEqual({ status: 403 });
+    expect(resolveStaticPath('/app/renderer/', '/%E0%A4%A')).toEqual({ status: 400 });
+  });
+
   it('main.ts wires these settings: window preferences, IPC sender check, navigation and window.open blocks', () => {
     const main = readFileSync(new URL('../../electron/main.ts', import.meta.url), 'utf8');
     expect(main).toContain('secureWebPreferences(');
@@ -55,6 +63,9 @@ describe('desktop shell security settings', () => {
     expect(main).toMatch(/setWindowOpenHandler\(\(\) => \(\{ action: 'deny' \}\)\)/);
     expect(main).toMatch(/will-navigate/);
     expect(main).toMatch(/setPermissionRequestHandler\([^)]*\) => callback\(false\)\)/);
+    expect(main).toContain('setPermissionCheckHandler(() => false)');
+    expect(main).toContain('requestSingleInstanceLock()');
+    expect(main).toContain('resolveStaticPath(rendererDir');
     const preload = readFileSync(new URL('../../electron/preload.ts', import.meta.url), 'utf8');
     expect(preload).toContain('satisfies ConsoleBridge');
     expect(preload).toContain('isBridgeChannel(channel)');

@@ -1,6 +1,6 @@
 import type { ActionOutcome } from '../../../shared/actions.js';
 import type { AuditAppend } from '../../../shared/audit.js';
-import type { RoutingActionRequest } from '../../../shared/protocol.js';
+import { actionLabel } from '../routing/action-label.js';
 
 export interface ActionAuditContext {
   /** The figures on screen when the operator confirmed, by KPI id. */
@@ -35,21 +35,4 @@ export function actionAuditEntry(outcome: ActionOutcome, context: ActionAuditCon
     summary: `${actionLabel(req)}${why}: ${outcome.status}. ${outcome.knownText}`,
     data,
   };
-}
-
-function actionLabel(req: RoutingActionRequest): string {
-  switch (req.action) {
-    case 'stop_all':
-      return 'Stop all';
-    case 'pause_ramp':
-      return 'Pause ramp';
-    case 'resume':
-      return 'Resume';
-    case 'rollback':
-      return 'Roll back';
-    case 'set_share':
-      return `Set share to ${req.share ?? '?'}%`;
-    case 'route_fallback':
-      return req.intents && req.intents.length > 0 ? `Fallback for ${req.intents.join(', ')}` : 'Fallback for all intents';
-  }
 }

@@ -66,16 +66,11 @@ export class AuditLog {
 
   /** Matching entries among the newest in memory, oldest first; `limit` keeps the newest. */
   entries(filter: AuditFilter = {}): AuditEntry[] {
-    const text = filter.text?.toLowerCase();
     const limit = filter.limit ?? Infinity;
     const out: AuditEntry[] = [];
     for (let i = this.recent.length - 1; i >= 0 && out.length < limit; i--) {
       const e = this.recent[i];
-      if (!e) continue;
-      if (filter.type && e.type !== filter.type) continue;
-      if (filter.operator && e.operator !== filter.operator) continue;
-      if (text && !`${e.summary}\n${JSON.stringify(e.data)}`.toLowerCase().includes(text)) continue;
-      out.push(e);
+      if (e && auditEntryMatches(e, filter)) out.push(e);
     }
     return out.reverse();
   }
@@ -92,6 +87,14 @@ export class AuditLog {
     this.recent.push(entry);
     if (this.recent.length > this.cap) this.recent.shift();
   }
+}
+
+/** The audit view's and the export's match: type and operator exact, text anywhere in summary or data. */
+export function auditEntryMatches(e: AuditEntry, filter: AuditFilter): boolean {
+  if (filter.type && e.type !== filter.type) return false;
+  if (filter.operator && e.operator !== filter.operator) return false;
+  const text = filter.text?.toLowerCase();
+  return !text || `${e.summary}\n${JSON.stringify(e.data)}`.toLowerCase().includes(text);
 }
 
 /** Drops what JSON cannot hold (undefined, functions) so the stored line and the hashed value agree. */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { scanAuditChain, verifyAuditFile } from './chain.js';
-import { csvHeader, csvRow } from './export.js';
+import { exportHeader, exportLine } from './export.js';
 
 export const AUDIT_USAGE = 'usage: npm run audit -- verify <file>\n       npm run audit -- export <file> --format csv|jsonl';
 
@@ -60,8 +60,8 @@ function exportFile(args: string[], io: CliIo): number {
     throw new UsageError(`--format must be csv or jsonl${format ? ` (got "${format}")` : ''}`);
   }
   const path = requireFile(file);
-  if (format === 'csv') io.out(csvHeader());
-  const result = scanAuditChain(path, (e) => io.out(format === 'csv' ? csvRow(e) : `${JSON.stringify(e)}\n`));
+  io.out(exportHeader(format));
+  const result = scanAuditChain(path, (e) => io.out(exportLine(e, format)));
   if (result.ok) return 0;
   io.err(`warning: chain BROKEN at line ${result.firstBadLine ?? '?'}: ${result.reason ?? ''}\n`);
   return 1;

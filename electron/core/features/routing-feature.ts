@@ -4,12 +4,12 @@ import type { ActionsView, RoutingView } from '../../../shared/console-state.js'
 import type { KpiId } from '../../../shared/kpi.js';
 import type { CallRecord, RoutingActionName, RoutingActionRequest, RoutingState } from '../../../shared/protocol.js';
 import { actionAuditEntry } from '../audit/action-entry.js';
+import { actionLabel } from '../routing/action-label.js';
 import { ActionExecutor } from '../routing/action-executor.js';
 import { describeEffect } from '../routing/effect-text.js';
 import type { RoutingProvider } from '../routing/provider.js';
 import { RecoveryWatch } from '../routing/recovery-watch.js';
 import type { ConsoleContext, Feature, Handlers, Tick } from './feature.js';
-import { actionLabel } from './routing/action-label.js';
 import { exportAudit } from './routing/audit-export.js';
 import { BoundedMap } from './routing/bounded-map.js';
 import { InProgressEstimator } from './routing/in-progress-estimate.js';

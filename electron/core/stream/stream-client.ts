@@ -96,6 +96,11 @@ export class StreamClient {
     });
 
     this.listen('hello', (e) => {
+      // A restarted or different stream numbers its events afresh: the seq held here belongs to
+      // another run, and keeping it would drop every new call as "already seen" while the
+      // heartbeats keep the screen looking live. The server starts such a client from now.
+      const otherRun = this.launchId !== null && this.launchId !== e.launchId;
+      if (otherRun || e.seq < this.lastSeq) this.lastSeq = e.seq;
       this.launchId = e.launchId;
       this.observeTime(e.serverTime);
       this.handlers.hello?.(e);

@@ -1,18 +1,8 @@
 import type { ExportFile } from '../../../../shared/bridge.js';
-import type { AuditEntry, AuditFilter } from '../../../../shared/audit.js';
+import type { AuditFilter } from '../../../../shared/audit.js';
+import { auditEntryMatches } from '../../audit/audit-log.js';
 import { scanAuditChain } from '../../audit/chain.js';
-import { csvHeader, csvRow } from '../../audit/export.js';
-
-export type AuditExportFormat = 'jsonl' | 'csv';
-
-/** The same match as the audit view's list: type and operator exact, text anywhere in summary or data. */
-export function auditEntryMatches(e: AuditEntry, filter: AuditFilter): boolean {
-  if (filter.type && e.type !== filter.type) return false;
-  if (filter.operator && e.operator !== filter.operator) return false;
-  const text = filter.text?.toLowerCase();
-  if (text && !`${e.summary}\n${JSON.stringify(e.data)}`.toLowerCase().includes(text)) return false;
-  return true;
-}
+import { exportHeader, exportLine, type AuditExportFormat } from '../../audit/export.js';
 
 /**
  * The matching entries of the whole file, not only the newest kept in memory, streamed line by
@@ -25,9 +15,9 @@ export function exportAudit(
   launchName: string,
   now: number,
 ): ExportFile {
-  const parts: string[] = format === 'csv' ? [csvHeader()] : [];
+  const parts = [exportHeader(format)];
   scanAuditChain(path, (e) => {
-    if (auditEntryMatches(e, filter)) parts.push(format === 'csv' ? csvRow(e) : `${JSON.stringify(e)}\n`);
+    if (auditEntryMatches(e, filter)) parts.push(exportLine(e, format));
   });
   return {
     fileName: `audit-${slug(launchName)}-${new Date(now).toISOString().slice(0, 10)}.${format}`,

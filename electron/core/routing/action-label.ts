@@ -1,4 +1,4 @@
-import type { RoutingActionRequest } from '../../../../shared/protocol.js';
+import type { RoutingActionRequest } from '../../../shared/protocol.js';
 
 /** The action as its button names it, for notifications and the recovery note. */
 export function actionLabel(req: RoutingActionRequest): string {
