@@ -14,10 +14,24 @@ interface Pending {
 
 /** Shows a critical notice the way a browser can; the desktop shell shows its own natively. */
 function showSystemNotification(push: Extract<ConsolePush, { kind: 'notification' }>): void {
-  if (typeof Notification === 'undefined') return;
-  const show = () => new Notification(push.title, { body: push.body, tag: push.id });
-  if (Notification.permission === 'granted') show();
-  else if (Notification.permission === 'default') void Notification.requestPermission().then((p) => p === 'granted' && show());
+  if (typeof Notification !== 'undefined' && Notification.permission === 'granted') {
+    new Notification(push.title, { body: push.body, tag: push.id });
+  }
+}
+
+/**
+ * Browsers grant notifications only from a user gesture, so the console asks at the operator's
+ * first click or key press, long before the first critical alert needs it.
+ */
+function askForNotificationsOnFirstGesture(): void {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'default') return;
+  const ask = () => {
+    window.removeEventListener('pointerdown', ask);
+    window.removeEventListener('keydown', ask);
+    void Notification.requestPermission();
+  };
+  window.addEventListener('pointerdown', ask);
+  window.addEventListener('keydown', ask);
 }
 
 /**
@@ -30,6 +44,7 @@ export function createWsBridge(
   onRefused: (reason: string) => void,
   url = `ws://${location.host}/bridge`,
 ): ConsoleBridge {
+  askForNotificationsOnFirstGesture();
   const listeners = new Set<(push: ConsolePush) => void>();
   const pending = new Map<number, Pending>();
   const queue: string[] = [];

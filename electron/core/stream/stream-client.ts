@@ -179,7 +179,6 @@ export class StreamClient {
     handle: (payload: import('zod').infer<(typeof STREAM_EVENTS)[N]>) => void,
   ): void {
     this.socket?.on(name as string, (raw: unknown) => {
-      this.lastEventAt = this.now();
       const parsed = STREAM_EVENTS[name].safeParse(raw);
       if (!parsed.success) {
         this.rejected.count += 1;
@@ -187,6 +186,8 @@ export class StreamClient {
         this.rejected.lastAt = this.now();
         return;
       }
+      // Only valid events count as data: a stream sending nothing but rejects goes stale.
+      this.lastEventAt = this.now();
       handle(parsed.data as import('zod').infer<(typeof STREAM_EVENTS)[N]>);
     });
   }
