@@ -48,7 +48,7 @@ test('routes one intent to fallback from the button, once however fast Confirm i
 
   const dialog = page.getByRole('dialog', { name: 'Confirm Route order status to fallback' });
   await expect(dialog).toContainText('New order status calls go to the fallback flow; other intents are unchanged');
-  await expect(dialog).toContainText(/Calls in progress.*(finish with the agent|unknown|No calls)/);
+  await expect(dialog).toContainText(/Calls in progress.*(finish(es)? with the agent|unknown|No calls)/);
   await expect(dialog).toContainText('stamped with Dana');
   const applied = h.sim.appliedActions;
   await dialog.getByRole('button', { name: 'Confirm' }).dblclick();
