@@ -71,6 +71,8 @@ export interface AlertsView {
   baselines: BaselineSet;
   /** Wall-clock ms of the last evaluation. */
   evaluatedAt: number | null;
+  /** Why alert state was not carried over from the last run, or is not being saved. */
+  problem: string | null;
 }
 
 export interface ReviewView {

@@ -46,6 +46,8 @@ export interface AlertsRunOptions {
   sim?: SimOptions;
   config?: Record<string, unknown>;
   dataDir?: string;
+  /** A simulator already running, left running on close: the console restarts, the fleet does not. */
+  simulator?: SimHandle;
 }
 
 export async function waitFor(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -57,7 +59,7 @@ export async function waitFor(cond: () => boolean, what: string, timeoutMs = 10_
 }
 
 export async function startAlertsRun(options: AlertsRunOptions = {}): Promise<AlertsRun> {
-  const sim = await startSimulator({ manualClock: true, startTime: T0, seed: 21, rate: 2, ...options.sim });
+  const sim = options.simulator ?? (await startSimulator({ manualClock: true, startTime: T0, seed: 21, rate: 2, ...options.sim }));
   const dataDir = options.dataDir ?? mkdtempSync(join(DATA_ROOT, 'alerts-feature-'));
   const config = LaunchConfigSchema.parse({
     stream: { url: sim.url, staleAfterSec: 60 },
@@ -98,7 +100,7 @@ export async function startAlertsRun(options: AlertsRunOptions = {}): Promise<Al
       if (closed) return;
       closed = true;
       service.stop();
-      await sim.close();
+      if (!options.simulator) await sim.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -24,6 +24,15 @@ interface OpenEpisode {
   ack?: AlertAcknowledgement;
 }
 
+/**
+ * What a restart needs back. Open episodes are kept apart from the ring: an acknowledgement of
+ * a long-open alert may have left the ring while the episode is still up.
+ */
+export interface AlertLogContents {
+  entries: AlertLogEntry[];
+  open: { ruleId: string; episode: number; ack?: AlertAcknowledgement }[];
+}
+
 export class AlertLog {
   private readonly capacity: number;
   private readonly kinds: ReadonlySet<AlertTransitionKind>;
@@ -64,6 +73,20 @@ export class AlertLog {
   /** The acknowledgement of the rule's open episode, if someone has taken it. */
   acknowledgement(ruleId: string): AlertAcknowledgement | undefined {
     return this.open.get(ruleId)?.ack;
+  }
+
+  contents(): AlertLogContents {
+    return {
+      entries: [...this.ring],
+      open: [...this.open].map(([ruleId, o]) => (o.ack ? { ruleId, episode: o.episode, ack: o.ack } : { ruleId, episode: o.episode })),
+    };
+  }
+
+  /** Replaces what is recorded with what an earlier run saved; the ring stays within its capacity. */
+  restore(contents: AlertLogContents): void {
+    this.ring.splice(0, this.ring.length, ...contents.entries.slice(-this.capacity));
+    this.open.clear();
+    for (const o of contents.open) this.open.set(o.ruleId, o.ack ? { episode: o.episode, ack: o.ack } : { episode: o.episode });
   }
 
   entries(): readonly AlertLogEntry[] {

@@ -18,6 +18,7 @@ import {
   transitionData,
   transitionSummary,
 } from './alerts/alert-text.js';
+import { AlertStateStore } from './alerts/alert-state-store.js';
 import { loadCapturedBaseline, saveCapturedBaseline } from './alerts/baseline-store.js';
 import type { ConsoleContext, Feature, Handlers, Tick } from './feature.js';
 
@@ -36,7 +37,8 @@ const UNNAMED_OPERATOR = 'unnamed operator (no shift owner set)';
 /**
  * Alert rules evaluated on every tick (stream time), notifications and audit entries for
  * critical episodes, acknowledgements, baselines and the auto-act countdowns (wall clock).
- * Memory is bounded by the rule count and the alert log's ring.
+ * Memory is bounded by the rule count and the alert log's ring. Rule states, the log and the
+ * countdowns are saved whenever one of them changes, so a restart is not a new incident.
  */
 export class AlertsFeature implements Feature {
   readonly handlers: Pick<Handlers, AlertsChannels>;
@@ -44,6 +46,9 @@ export class AlertsFeature implements Feature {
   private readonly rulesById: Map<string, AlertRule>;
   private readonly log = new AlertLog();
   private readonly baselinePath: string;
+  private readonly stateStore: AlertStateStore;
+  private loadProblem: string | null = null;
+  private saveProblem: string | null = null;
   private baselines: BaselineSet;
   private states = new Map<string, RuleState>();
   private countdowns = new Map<string, AutoActCountdown>();
@@ -57,6 +62,8 @@ export class AlertsFeature implements Feature {
     this.rulesById = new Map(this.rules.map((r) => [r.id, r]));
     this.baselinePath = join(ctx.dataDir, 'baseline.json');
     this.baselines = this.initialBaselines();
+    this.stateStore = new AlertStateStore(join(ctx.dataDir, 'alert-state.json'));
+    this.restoreState();
     this.handlers = {
       'alerts:acknowledge': ({ ruleId }) => this.acknowledge(ruleId),
       'alerts:cancel-auto-act': ({ ruleId }) => this.cancelAutoAct(ruleId),
@@ -76,6 +83,7 @@ export class AlertsFeature implements Feature {
       countdowns: [...this.countdowns.values()],
       baselines: { values: { ...this.baselines.values }, source: this.baselines.source },
       evaluatedAt: this.evaluatedAt,
+      problem: this.saveProblem ?? this.loadProblem,
     };
   }
 
@@ -91,7 +99,37 @@ export class AlertsFeature implements Feature {
     this.evaluatedAt = tick.now;
     this.log.record(result.transitions);
     for (const t of result.transitions) this.announce(t);
-    this.stepCountdowns();
+    const countdownsChanged = this.stepCountdowns();
+    // A transition is the only time an episode's identity (firedAt, since, pendingSince) changes.
+    if (result.transitions.length > 0 || countdownsChanged) this.saveState();
+  }
+
+  /**
+   * An open episode comes back open: the engine then reports it as "refired" once data shows
+   * the condition still holds, so it is neither notified nor audited as "fired" again.
+   */
+  private restoreState(): void {
+    const { saved, problem } = this.stateStore.load(this.ctx.now());
+    if (saved) {
+      this.states = new Map(saved.states.map((s) => [s.ruleId, s]));
+      // A rule dropped from the configuration since has no episode left to acknowledge.
+      this.log.restore({ entries: saved.log.entries, open: saved.log.open.filter((o) => this.rulesById.has(o.ruleId)) });
+      this.countdowns = new Map(saved.countdowns.map((c) => [c.ruleId, c]));
+    }
+    if (problem) {
+      this.loadProblem = problem;
+      this.ctx.audit.append({ type: 'alert', operator: CONSOLE_OPERATOR, summary: problem, data: { file: this.stateStore.path } });
+    }
+  }
+
+  /** A failed save must not stop the evaluations; it is shown until a later save succeeds. */
+  private saveState(): void {
+    try {
+      this.stateStore.save({ states: [...this.states.values()], log: this.log.contents(), countdowns: [...this.countdowns.values()] });
+      this.saveProblem = null;
+    } catch (e) {
+      this.saveProblem = `The alert state could not be saved to ${this.stateStore.path} (${(e as Error).message}); after a restart an open alert would fire again`;
+    }
   }
 
   private initialBaselines(): BaselineSet {
@@ -126,7 +164,8 @@ export class AlertsFeature implements Feature {
     });
   }
 
-  private stepCountdowns(): void {
+  /** True when a countdown started or ended. */
+  private stepCountdowns(): boolean {
     const step = stepAutoAct(this.countdowns, this.rules, this.states, this.ctx.now());
     this.countdowns = step.countdowns;
     for (const c of step.started) {
@@ -142,6 +181,7 @@ export class AlertsFeature implements Feature {
     }
     for (const c of step.withdrawn) this.auditCountdown(c, `Automatic action for ${c.ruleName} withdrawn: ${c.note ?? 'no reason given'}`);
     for (const c of step.due) this.act(c);
+    return step.started.length + step.withdrawn.length + step.due.length > 0;
   }
 
   /** A due countdown acts exactly once: stepAutoAct reports each as due in one step only. */
@@ -192,6 +232,7 @@ export class AlertsFeature implements Feature {
         summary: `Alert acknowledged: ${rule.name}`,
         data: { ruleId, episode: new Date(ack.episode).toISOString(), state: state?.state ?? null, reason: state?.reason ?? null },
       });
+      this.saveState();
     }
     return { ok: true };
   }
@@ -202,6 +243,7 @@ export class AlertsFeature implements Feature {
     this.countdowns = cancelCountdown(this.countdowns, ruleId, operator, this.ctx.now());
     const c = this.countdowns.get(ruleId);
     if (c) this.auditCountdown(c, `Automatic action for ${c.ruleName} cancelled; the alert stays up and its action one click away`, operator);
+    this.saveState();
     return { ok: true };
   }
 

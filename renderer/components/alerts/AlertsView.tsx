@@ -24,6 +24,11 @@ export function AlertsView() {
           </span>
           <MuteToggle />
         </div>
+        {view.problem && (
+          <p role="alert" className="alert-state-problem">
+            {view.problem}
+          </p>
+        )}
         <table className="alert-rules">
           <thead>
             <tr>
