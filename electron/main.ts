@@ -7,7 +7,7 @@ import { CONTENT_SECURITY_POLICY } from '../shared/content-security-policy.js';
 import { EMERGENCY_SHORTCUT } from '../shared/shortcuts.js';
 import { createBridgeDispatcher } from './core/bridge-dispatch.js';
 import { ConsoleService } from './core/console-service.js';
-import { resolveLaunchOptions } from './core/launch-options.js';
+import { launchFolderName, resolveLaunchOptions } from './core/launch-options.js';
 import {
   APP_ORIGIN,
   APP_SCHEME,
@@ -69,7 +69,7 @@ async function start(): Promise<void> {
   serveRenderer();
   lockDown();
 
-  const dataDir = app.getPath('userData');
+  const dataDir = options.dataDir ?? join(app.getPath('userData'), 'launches', launchFolderName(options.config.launchName));
   const service = new ConsoleService({
     config: options.config,
     dataDir,

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBridgeDispatcher } from './core/bridge-dispatch.js';
 import { ConsoleService } from './core/console-service.js';
-import { resolveLaunchOptions, type LaunchOptions } from './core/launch-options.js';
+import { launchFolderName, resolveLaunchOptions, type LaunchOptions } from './core/launch-options.js';
 import { attachBridgeSocket } from './web/bridge-socket.js';
 import { createStaticHandler } from './web/static-files.js';
 
@@ -45,7 +45,7 @@ export async function startWebHost(options: LaunchOptions, rendererDir = RENDERE
   try {
     service = new ConsoleService({
       config: options.config,
-      dataDir: options.dataDir ?? join(process.cwd(), '.launch-data'),
+      dataDir: options.dataDir ?? join(process.cwd(), '.launch-data', launchFolderName(options.config.launchName)),
       streamToken: options.streamToken,
       routingToken: options.routingToken,
     });

@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   const env = {
     ...process.env,
     LAUNCH_CONFIG: process.env.LAUNCH_CONFIG ?? join(root, 'config', 'simulator.launch.json'),
+    // Each start plays a new simulated launch, so it gets fresh records (T0, reviews, alerts, audit).
+    LAUNCH_DATA_DIR: process.env.LAUNCH_DATA_DIR ?? join(root, '.launch-data', `simulator-${new Date().toISOString().replace(/[:.]/g, '-')}`),
     LAUNCH_STREAM_URL: process.env.LAUNCH_STREAM_URL ?? sim.url,
     LAUNCH_ROUTING_URL: process.env.LAUNCH_ROUTING_URL ?? sim.url,
     LAUNCH_ROUTING_TOKEN: process.env.LAUNCH_ROUTING_TOKEN ?? sim.token,

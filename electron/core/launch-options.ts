@@ -19,10 +19,27 @@ export interface LaunchOptions {
   config: LaunchConfig;
   configPath: string | null;
   port: number;
-  /** Null: the host's own default (the app's data directory, or .launch-data for the web host). */
+  /**
+   * Null: the host's own default, a folder per launch (see `launchFolderName`) under the app's
+   * data directory, or under .launch-data for the web host.
+   */
   dataDir: string | null;
   streamToken: string | undefined;
   routingToken: string | undefined;
+}
+
+/**
+ * Each launch keeps its own records (T0, reviews, alerts, audit log), so a rehearsal's state never
+ * carries into the real launch: the folder is named after the configuration's launch name.
+ */
+export function launchFolderName(launchName: string): string {
+  const slug = launchName
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80);
+  return slug || 'launch';
 }
 
 export function parseFlags(argv: string[]): Partial<Record<HostSetting, string>> {

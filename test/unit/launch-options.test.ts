@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveLaunchOptions } from '../../electron/core/launch-options.js';
+import { launchFolderName, resolveLaunchOptions } from '../../electron/core/launch-options.js';
 
 describe('host options', () => {
   it('defaults to the embedded simulator', () => {
@@ -31,5 +31,14 @@ describe('host options', () => {
     expect(() => resolveLaunchOptions(['--port', 'x'], {})).toThrow(/port must be an integer/);
     expect(() => resolveLaunchOptions(['--stream', 'nope'], {})).toThrow(/stream or routing URL/);
     expect(() => resolveLaunchOptions(['--config', '/no/such/file.json'], {})).toThrow(/cannot read launch configuration/);
+  });
+});
+
+describe('per-launch data folder', () => {
+  it('is named after the launch, so a rehearsal and the real launch keep separate records', () => {
+    expect(launchFolderName('Voice agent v2 launch (simulator)')).toBe('voice-agent-v2-launch-simulator');
+    expect(launchFolderName('Voice agent v2 — go-live')).toBe('voice-agent-v2-go-live');
+    expect(launchFolderName('../../etc')).toBe('etc');
+    expect(launchFolderName('!!!')).toBe('launch');
   });
 });
