@@ -1,26 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { CallRecord, Route } from '../../shared/protocol.js';
 import { InProgressEstimator } from '../../electron/core/features/routing/in-progress-estimate.js';
+import { callRecord, isoAt } from '../support/call-record.js';
 
 /** Little's law on the calls the stream reports once they end: rate x mean duration. */
 
 const T0 = Date.UTC(2026, 3, 1, 8);
 
 function call(i: number, endedAt: number, durationMs: number, route: Route): CallRecord {
-  return {
-    id: `c${i}`,
-    startedAt: new Date(endedAt - durationMs).toISOString(),
-    endedAt: new Date(endedAt).toISOString(),
-    intent: 'order_status',
-    agentVersion: 'v2',
-    route,
-    connected: true,
-    outcome: 'completed',
-    turns: [],
-    toolCalls: [],
-    errors: [],
-    safety: { pii: 0, policy: 0, injection: 0 },
-  };
+  return callRecord({ id: `c${i}`, startedAt: isoAt(endedAt - durationMs), endedAt: isoAt(endedAt), route });
 }
 
 describe('InProgressEstimator', () => {

@@ -1,30 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { io, type Socket } from 'socket.io-client';
+import { describe, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
 import { RoutingStateSchema, STREAM_NAMESPACE, type CallRecord, type RoutingState } from '../../shared/protocol.js';
 import { encodeCallId } from '../../sim/call-id.js';
 import type { FaultName } from '../../sim/faults.js';
-import { startSimulator, type SimHandle, type SimOptions } from '../../sim/server.js';
+import type { SimHandle } from '../../sim/server.js';
+import { simulatorsFor } from './support/simulators.js';
 
 const T0 = Date.UTC(2026, 3, 1, 8);
 const MINUTE = 60_000;
 
-const sims: SimHandle[] = [];
-const sockets: Socket[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.close();
-  await Promise.all(sims.splice(0).map((s) => s.close()));
-});
-
-async function sim(options: SimOptions = {}): Promise<SimHandle> {
-  const s = await startSimulator({ manualClock: true, startTime: T0, seed: 33, rate: 2, token: 'routing-secret', ...options });
-  sims.push(s);
-  return s;
-}
+const { sim, track } = simulatorsFor({ startTime: T0, seed: 33, rate: 2, token: 'routing-secret' });
 
 /** Every call the stream delivers from the start of the run. */
 function watchCalls(s: SimHandle): { calls: CallRecord[]; caughtUp(): Promise<void> } {
   const socket = io(`${s.url}${STREAM_NAMESPACE}`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { since: 0 } });
-  sockets.push(socket);
+  track(socket);
   const calls: CallRecord[] = [];
   let newest = 0;
   socket.on('call', (e: { seq: number; call: CallRecord }) => calls.push(e.call));
@@ -136,7 +126,7 @@ describe('routing provider API', () => {
   it('announces each applied action on the stream', async () => {
     const s = await sim();
     const socket = io(`${s.url}${STREAM_NAMESPACE}`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { since: 0 } });
-    sockets.push(socket);
+    track(socket);
     const states: RoutingState[] = [];
     socket.on('routing', (e: { state: RoutingState }) => states.push(e.state));
     await act(s, { action: 'route_fallback', intents: ['order_status'], operator: 'ana' }, 'a');

@@ -1,23 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import { STREAM_EVENTS, STREAM_NAMESPACE, type CallRecord, type StreamEventName } from '../../shared/protocol.js';
-import { startSimulator, type SimHandle, type SimOptions } from '../../sim/server.js';
+import type { SimHandle } from '../../sim/server.js';
+import { simulatorsFor } from './support/simulators.js';
 
 const T0 = Date.UTC(2026, 3, 1, 8);
 const MINUTE = 60_000;
 
-const sims: SimHandle[] = [];
-const sockets: Socket[] = [];
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.close();
-  await Promise.all(sims.splice(0).map((s) => s.close()));
-});
-
-async function sim(options: SimOptions = {}): Promise<SimHandle> {
-  const s = await startSimulator({ manualClock: true, startTime: T0, seed: 21, rate: 2, ...options });
-  sims.push(s);
-  return s;
-}
+const { sim, track } = simulatorsFor({ startTime: T0, seed: 21, rate: 2 });
 
 interface Received {
   name: StreamEventName;
@@ -34,7 +24,7 @@ interface Client {
 
 function connect(s: SimHandle, auth: Record<string, unknown> | ((cb: (a: object) => void) => void) = {}, reconnection = false): Client {
   const socket = io(`${s.url}${STREAM_NAMESPACE}`, { transports: ['websocket'], forceNew: true, reconnection, reconnectionDelay: 50, auth });
-  sockets.push(socket);
+  track(socket);
   const got: Received[] = [];
   socket.onAny((name: StreamEventName, payload: unknown) => got.push({ name, payload }));
   const numbered = () => got.filter((e) => e.name === 'call' || e.name === 'metric' || e.name === 'routing');

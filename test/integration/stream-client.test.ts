@@ -5,6 +5,7 @@ import { MetricsAggregator } from '../../electron/core/metrics/aggregator.js';
 import { StreamClient } from '../../electron/core/stream/stream-client.js';
 import { STREAM_NAMESPACE, type CallRecord } from '../../shared/protocol.js';
 import { startSimulator, type SimHandle } from '../../sim/server.js';
+import { callRecord } from '../support/call-record.js';
 
 const T0 = Date.UTC(2026, 3, 1, 8);
 const MINUTE = 60_000;
@@ -130,21 +131,7 @@ describe('stream client validation', () => {
     const port = (http.address() as { port: number }).port;
     const good = (seq: number, id: string) => ({
       seq,
-      call: {
-        id,
-        startedAt: '2026-04-01T08:00:00.000Z',
-        endedAt: '2026-04-01T08:01:00.000Z',
-        intent: 'order_status',
-        agentVersion: 'v2',
-        route: 'agent',
-        connected: true,
-        outcome: 'completed',
-        turns: [],
-        toolCalls: [],
-        errors: [],
-        safety: { pii: 0, policy: 0, injection: 0 },
-        vendorField: 'kept',
-      },
+      call: { ...callRecord({ id }), vendorField: 'kept' },
     });
     io.of(STREAM_NAMESPACE).on('connection', (socket) => {
       socket.emit('call', good(1, 'a'));

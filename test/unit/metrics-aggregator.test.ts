@@ -3,6 +3,7 @@ import type { MetricsSnapshot, WindowStats } from '../../shared/kpi.js';
 import type { CallRecord, MetricEvent, Turn } from '../../shared/protocol.js';
 import { MetricsAggregator, OVERFLOW_INTENT } from '../../electron/core/metrics/aggregator.js';
 import { HISTOGRAM_RELATIVE_ERROR } from '../../electron/core/metrics/histogram.js';
+import { callRecord } from '../support/call-record.js';
 
 const MIN = 60_000;
 /** A whole hour, so windows ending here start on bucket and minute boundaries. */
@@ -14,21 +15,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 let nextId = 0;
 /** An agent call that connected, completed, with no tools, errors or safety events. */
 function call(endedAtMs: number, over: Partial<CallRecord> = {}): CallRecord {
-  return {
-    id: `c${++nextId}`,
-    startedAt: iso(endedAtMs - 90_000),
-    endedAt: iso(endedAtMs),
-    intent: 'order_status',
-    agentVersion: 'v2',
-    route: 'agent',
-    connected: true,
-    outcome: 'completed',
-    turns: [],
-    toolCalls: [],
-    errors: [],
-    safety: { pii: 0, policy: 0, injection: 0 },
-    ...over,
-  };
+  return callRecord({ id: `c${++nextId}`, startedAt: iso(endedAtMs - 90_000), endedAt: iso(endedAtMs), ...over });
 }
 
 function agentTurn(startMs: number, latencyMs: number, interrupted = false): Turn {

@@ -9,20 +9,21 @@ import {
   sessionSummary,
   toCsv,
 } from '../../electron/core/sampling/export.js';
+import { callRecord } from '../support/call-record.js';
 
 const T0 = Date.UTC(2025, 4, 1, 8, 0, 0);
 
 function call(id: string, intent: string, extra: Partial<CallRecord> = {}): CallRecord {
   const at = new Date(T0).toISOString();
-  return {
-    id, startedAt: at, endedAt: at, intent, agentVersion: 'v1', route: 'agent', connected: true, outcome: 'completed',
+  return callRecord({
+    id, startedAt: at, endedAt: at, intent,
     turns: [
       { speaker: 'caller', text: 'my number is 415-555-0132', startMs: 0, endMs: 900 },
       { speaker: 'agent', text: 'thanks, looking that up', startMs: 1200, endMs: 2000 },
       { speaker: 'caller', text: 'order 12345 please', startMs: 2500, endMs: 3000 },
     ],
-    toolCalls: [], errors: [], safety: { pii: 0, policy: 0, injection: 0 }, ...extra,
-  };
+    ...extra,
+  });
 }
 
 const stored: StoredSession = {

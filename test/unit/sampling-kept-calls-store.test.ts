@@ -6,18 +6,18 @@ import type { CallRecord } from '../../shared/protocol.js';
 import { createPrng } from '../../electron/core/sampling/prng.js';
 import { CallSampler } from '../../electron/core/sampling/reservoir.js';
 import { KeptCallsStore, type KeptCallsStoreOptions } from '../../electron/core/sampling/kept-calls-store.js';
+import { callRecord } from '../support/call-record.js';
 
 const T0 = Date.UTC(2025, 4, 1, 8, 0, 0);
 const CAPS = { perIntent: 12, maxIntents: 3, failureCap: 15 };
 
 function call(i: number): CallRecord {
   const at = new Date(T0 + i * 30_000).toISOString();
-  return {
-    id: `c${i}`, startedAt: at, endedAt: at, intent: `intent_${i % 5}`, agentVersion: 'v1',
-    route: i % 13 === 0 ? 'fallback' : 'agent', connected: true, outcome: i % 7 === 0 ? 'failed' : 'completed',
-    turns: [{ speaker: 'caller', text: `hello ${i}`, startMs: 0, endMs: 900 }], toolCalls: [], errors: [],
-    safety: { pii: 0, policy: 0, injection: 0 },
-  };
+  return callRecord({
+    id: `c${i}`, startedAt: at, endedAt: at, intent: `intent_${i % 5}`,
+    route: i % 13 === 0 ? 'fallback' : 'agent', outcome: i % 7 === 0 ? 'failed' : 'completed',
+    turns: [{ speaker: 'caller', text: `hello ${i}`, startMs: 0, endMs: 900 }],
+  });
 }
 
 function stateOf(sampler: CallSampler) {

@@ -3,26 +3,21 @@ import type { CallRecord } from '../../shared/protocol.js';
 import { HOUR_MS, OTHER_INTENTS } from '../../shared/sampling.js';
 import { createPrng } from '../../electron/core/sampling/prng.js';
 import { CallSampler, Reservoir } from '../../electron/core/sampling/reservoir.js';
+import { callRecord } from '../support/call-record.js';
 
 const T0 = Date.UTC(2025, 4, 1, 8, 0, 0);
 const TURNS: CallRecord['turns'] = [];
 
 function call(id: string, intent: string, endedAtMs: number, failed = false): CallRecord {
   const at = new Date(endedAtMs).toISOString();
-  return {
+  return callRecord({
     id,
     startedAt: at,
     endedAt: at,
     intent,
-    agentVersion: 'v1',
-    route: 'agent',
-    connected: true,
     outcome: failed ? 'failed' : 'completed',
     turns: TURNS,
-    toolCalls: [],
-    errors: [],
-    safety: { pii: 0, policy: 0, injection: 0 },
-  };
+  });
 }
 
 describe('prng', () => {

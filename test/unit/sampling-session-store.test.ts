@@ -8,16 +8,16 @@ import { createPrng } from '../../electron/core/sampling/prng.js';
 import { CallSampler } from '../../electron/core/sampling/reservoir.js';
 import { SessionStore, SessionStoreError, type NewSession } from '../../electron/core/sampling/session-store.js';
 import { startSamplingSession } from '../../electron/core/sampling/start-session.js';
+import { callRecord } from '../support/call-record.js';
 
 const T0 = Date.UTC(2025, 4, 1, 8, 0, 0);
 
 function call(id: string, intent = 'orders', failed = false): CallRecord {
   const at = new Date(T0).toISOString();
-  return {
-    id, startedAt: at, endedAt: at, intent, agentVersion: 'v1', route: 'agent', connected: true,
+  return callRecord({
+    id, startedAt: at, endedAt: at, intent,
     outcome: failed ? 'failed' : 'completed', turns: [{ speaker: 'caller', text: 'hi', startMs: 0, endMs: 500 }],
-    toolCalls: [], errors: [], safety: { pii: 0, policy: 0, injection: 0 },
-  };
+  });
 }
 
 const CALLS = ['a', 'b', 'c'].map((id) => call(id));

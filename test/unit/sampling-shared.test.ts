@@ -11,12 +11,11 @@ import {
   hasFailureSignal,
   samplingKeyAction,
 } from '../../shared/sampling.js';
+import { callRecord } from '../support/call-record.js';
 
-const base: CallRecord = {
-  id: 'x', startedAt: '2025-05-01T08:00:00Z', endedAt: '2025-05-01T08:01:00Z', intent: 'orders', agentVersion: 'v1',
-  route: 'agent', connected: true, outcome: 'completed', turns: [], toolCalls: [], errors: [],
-  safety: { pii: 0, policy: 0, injection: 0 },
-};
+const base: CallRecord = callRecord({
+  id: 'x', startedAt: '2025-05-01T08:00:00Z', endedAt: '2025-05-01T08:01:00Z', intent: 'orders',
+});
 
 describe('annotation keys', () => {
   it('gives every category exactly one key and no key two meanings', () => {

@@ -1,19 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { CallRecord } from '../../shared/protocol.js';
 import type { KeptCall } from '../../shared/sampling.js';
 import { createPrng } from '../../electron/core/sampling/prng.js';
 import { SamplingError, drawSample } from '../../electron/core/sampling/stratify.js';
+import { callRecord } from '../support/call-record.js';
 
 const T0 = Date.UTC(2025, 4, 1, 8, 0, 0);
 const RANGE = { from: T0, to: T0 + 48 * 3_600_000 };
 
 function kept(id: string, intent: string, endedAtMs: number, opts: { failure?: boolean; uniform?: boolean } = {}): KeptCall {
   const at = new Date(endedAtMs).toISOString();
-  const call: CallRecord = {
-    id, startedAt: at, endedAt: at, intent, agentVersion: 'v1', route: 'agent', connected: true,
-    outcome: opts.failure ? 'failed' : 'completed', turns: [], toolCalls: [], errors: [],
-    safety: { pii: 0, policy: 0, injection: 0 },
-  };
+  const call = callRecord({ id, startedAt: at, endedAt: at, intent, outcome: opts.failure ? 'failed' : 'completed' });
   return { call, intent, endedAtMs, failure: opts.failure ?? false, uniform: opts.uniform ?? true };
 }
 

@@ -2,13 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../shared/protocol.js';
 import { EventLog, type CallRef } from '../../sim/event-log.js';
 import { IdempotencyCache } from '../../sim/idempotency.js';
+import { callRecord } from '../support/call-record.js';
 
 const TS = '2026-01-01T00:00:00.000Z';
 const metric = (value: number) => ({ ts: TS, name: 'm', value });
-const call = (id: string): CallRecord => ({
-  id, startedAt: TS, endedAt: TS, intent: 'x', agentVersion: 'v2', route: 'agent', connected: true,
-  outcome: 'completed', turns: [], toolCalls: [], errors: [], safety: { pii: 0, policy: 0, injection: 0 },
-});
+const call = (id: string): CallRecord => callRecord({ id, startedAt: TS, endedAt: TS, intent: 'x' });
 const refuseRecall = (ref: CallRef): CallRecord => {
   throw new Error(`unexpected recall of ${ref.id}`);
 };
