@@ -1,13 +1,16 @@
-import { app, BrowserWindow, globalShortcut, ipcMain, net, Notification, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, globalShortcut, ipcMain, net, Notification, protocol, session } from 'electron';
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ConsolePush } from '../shared/bridge.js';
 import { BRIDGE_CHANNELS, PUSH_CHANNEL } from '../shared/bridge-channels.js';
-import { CONTENT_SECURITY_POLICY } from '../shared/content-security-policy.js';
-import { EMERGENCY_SHORTCUT } from '../shared/shortcuts.js';
-import { createBridgeDispatcher } from './core/bridge-dispatch.js';
+import { EMERGENCY_SHORTCUT, emergencyShortcutLabel } from '../shared/shortcuts.js';
+import { createBridgeDispatcher } from './core/engine/bridge-dispatch.js';
 import { ConsoleService } from './core/console-service.js';
 import { launchFolderName, resolveLaunchOptions } from './core/launch-options.js';
+import { acquireDataDirLock, DataDirLockedError, type DataDirLock } from './core/storage/data-dir-lock.js';
+import { cacheControlFor, ERROR_TEXT, SECURITY_HEADERS } from './host-common/security-headers.js';
+import { contentTypeOf, resolveStaticPath } from './host-common/static-path.js';
+import { electronSettings } from './shell/electron-settings.js';
 import {
   APP_ORIGIN,
   APP_SCHEME,
@@ -15,9 +18,7 @@ import {
   isTrustedSender,
   secureWebPreferences,
 } from './shell/security.js';
-import { electronSettings } from './shell/electron-settings.js';
-import { routingToken } from './shell/token-store.js';
-import { resolveStaticPath } from './web/static-files.js';
+import { openRoutingTokenStore, providerWithStoredToken } from './shell/token-store.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = normalize(join(here, '..', 'renderer') + sep);
@@ -26,19 +27,30 @@ protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 
+function errorResponse(status: keyof typeof ERROR_TEXT, extra: Record<string, string> = {}): Response {
+  return new Response(ERROR_TEXT[status], {
+    status,
+    headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...extra },
+  });
+}
+
 function serveRenderer(): void {
   protocol.handle(APP_SCHEME, async (request) => {
-    const target = resolveStaticPath(rendererDir, new URL(request.url).pathname);
-    if ('status' in target) return new Response(target.status === 400 ? 'bad request' : 'forbidden', { status: target.status });
+    if (request.method !== 'GET' && request.method !== 'HEAD') return errorResponse(405, { Allow: 'GET, HEAD' });
+    const url = new URL(request.url);
+    const target = resolveStaticPath(rendererDir, url.pathname);
+    if ('status' in target) return errorResponse(target.status);
     let file: Response;
     try {
       file = await net.fetch(pathToFileURL(target.path).toString());
     } catch {
-      return new Response('not found', { status: 404 });
+      return errorResponse(404);
     }
-    const headers = new Headers(file.headers);
-    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    return new Response(file.body, { status: file.status, headers });
+    if (!file.ok) return errorResponse(404);
+    return new Response(request.method === 'HEAD' ? null : file.body, {
+      status: 200,
+      headers: { ...SECURITY_HEADERS, 'Content-Type': contentTypeOf(target.path), 'Cache-Control': cacheControlFor(url.pathname) },
+    });
   });
 }
 
@@ -50,15 +62,32 @@ function lockDown(): void {
     contents.on('will-navigate', (event, url) => {
       if (!isAllowedNavigation(url)) event.preventDefault();
     });
+    // A server redirect is a navigation the page did not ask for by name: checked the same way.
+    contents.on('will-redirect', (event, url) => {
+      if (!isAllowedNavigation(url)) event.preventDefault();
+    });
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
 }
 
+/** The data folder for this app alone, or null after telling the operator which console holds it. */
+function takeDataDir(dataDir: string): DataDirLock | null {
+  try {
+    return acquireDataDirLock(dataDir, 'desktop app');
+  } catch (e) {
+    if (!(e instanceof DataDirLockedError)) throw e;
+    dialog.showErrorBox('Launch Console cannot start', e.message);
+    process.stderr.write(`launch console: ${e.message}\n`);
+    app.exit(3);
+    return null;
+  }
+}
+
 async function start(): Promise<void> {
   const options = resolveLaunchOptions(process.argv.slice(app.isPackaged ? 1 : 2), process.env);
-  // One console per data directory: two writers would fork the audit log's hash chain and
-  // re-send each other's pending routing actions. Electron's lock is keyed by userData.
+  // Electron's lock is keyed by userData: a second window on the same folder is brought forward
+  // instead. The data-folder lock below also refuses a web host on the folder.
   if (options.dataDir) app.setPath('userData', options.dataDir);
   if (!app.requestSingleInstanceLock()) {
     process.stderr.write(`launch console: already running on ${app.getPath('userData')}; its window is brought forward\n`);
@@ -66,16 +95,34 @@ async function start(): Promise<void> {
     return;
   }
   await app.whenReady();
+
+  const dataDir = options.dataDir ?? join(app.getPath('userData'), 'launches', launchFolderName(options.config.launchName));
+  const lock = takeDataDir(dataDir);
+  if (!lock) return;
   serveRenderer();
   lockDown();
 
-  const dataDir = options.dataDir ?? join(app.getPath('userData'), 'launches', launchFolderName(options.config.launchName));
-  const service = new ConsoleService({
+  const tokens = openRoutingTokenStore(dataDir, options.routingToken);
+  const service: ConsoleService = new ConsoleService({
     config: options.config,
     dataDir,
     streamToken: options.streamToken,
-    routingToken: routingToken(dataDir, options.routingToken),
+    routingToken: tokens.current(),
+    provider: providerWithStoredToken(options.config, tokens),
     settings: electronSettings(dataDir),
+    routingTokenHandlers: {
+      'routing:token-status': () => tokens.status(),
+      'routing:set-token': ({ token }) => {
+        const status = tokens.store(token);
+        service.audit.append({
+          type: 'config',
+          operator: service.cadence.currentOwner()?.name ?? 'desktop operator (no shift owner set)',
+          summary: `Routing token replaced in the desktop app (${status.keptEncrypted ? 'kept encrypted with the system keychain' : 'kept until the app closes'})`,
+          data: { keptEncrypted: status.keptEncrypted },
+        });
+        return status;
+      },
+    },
   });
   const dispatch = createBridgeDispatcher(service.handlers);
   for (const channel of BRIDGE_CHANNELS) {
@@ -114,6 +161,12 @@ async function start(): Promise<void> {
     bringForward();
     if (!win.isDestroyed()) win.webContents.send(PUSH_CHANNEL, { kind: 'shortcut', name: 'emergency-stop' });
   });
+  app.on('window-all-closed', () => {
+    globalShortcut.unregisterAll();
+    service.stop();
+    lock.release();
+    app.quit();
+  });
   service.start();
   await win.loadURL(`${APP_ORIGIN}/index.html`);
   if (!shortcutHeld) {
@@ -121,18 +174,12 @@ async function start(): Promise<void> {
     const push: ConsolePush = {
       kind: 'notification',
       id: 'emergency-shortcut-unavailable',
-      title: `Global emergency shortcut ${EMERGENCY_SHORTCUT.label} unavailable`,
+      title: `Global emergency shortcut ${emergencyShortcutLabel(process.platform === 'darwin')} unavailable`,
       body: 'Another application holds it, so it works only while this window has focus. Use the Stop all button otherwise.',
       severity: 'warning',
     };
     win.webContents.send(PUSH_CHANNEL, push);
   }
-
-  app.on('window-all-closed', () => {
-    globalShortcut.unregisterAll();
-    service.stop();
-    app.quit();
-  });
 }
 
 start().catch((e: unknown) => {

@@ -3,10 +3,12 @@ import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBridgeDispatcher } from './core/bridge-dispatch.js';
+import { createBridgeDispatcher } from './core/engine/bridge-dispatch.js';
 import { ConsoleService } from './core/console-service.js';
 import { launchFolderName, resolveLaunchOptions, type LaunchOptions } from './core/launch-options.js';
+import { acquireDataDirLock } from './core/storage/data-dir-lock.js';
 import { attachBridgeSocket } from './web/bridge-socket.js';
+import { localAddress } from './web/local-address.js';
 import { createStaticHandler } from './web/static-files.js';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,6 +18,7 @@ export interface WebHost {
   url: string;
   token: string;
   service: ConsoleService;
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -25,47 +28,54 @@ export async function startWebHost(options: LaunchOptions, rendererDir = RENDERE
     throw new Error(`the renderer is not built (${rendererDir}/index.html missing): run npm run build`);
   }
   const token = randomBytes(24).toString('base64url');
-  const serveStatic = createStaticHandler(rendererDir);
-  const server: Server = createServer((req, res) => {
-    void serveStatic(req, res);
-  });
-  // The port first: a console already running on it keeps sole charge of the data directory,
-  // and no second engine re-sends its pending routing actions or appends to its audit log.
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(
-        e.code === 'EADDRINUSE'
-          ? new Error(`port ${options.port} on 127.0.0.1 is in use (another console already running?); choose another with --port`)
-          : e,
-      ),
-    );
-    server.listen(options.port, '127.0.0.1', () => resolveListen());
-  });
+  const dataDir = options.dataDir ?? join(process.cwd(), '.launch-data', launchFolderName(options.config.launchName));
+  // The folder first: a console already writing there keeps sole charge of its audit log and
+  // pending routing actions, whichever port it serves on.
+  const lock = acquireDataDirLock(dataDir, 'web host');
+  const server: Server = createServer();
+  const closeServer = () => new Promise<void>((r) => server.close(() => r()));
   let service: ConsoleService;
+  let port: number;
   try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', (e: NodeJS.ErrnoException) =>
+        reject(
+          e.code === 'EADDRINUSE'
+            ? new Error(`port ${options.port} on 127.0.0.1 is in use (another console already running?); choose another with --port`)
+            : e,
+        ),
+      );
+      server.listen(options.port, '127.0.0.1', () => resolveListen());
+    });
+    const address = server.address();
+    port = typeof address === 'object' && address ? address.port : options.port;
     service = new ConsoleService({
       config: options.config,
-      dataDir: options.dataDir ?? join(process.cwd(), '.launch-data', launchFolderName(options.config.launchName)),
+      dataDir,
       streamToken: options.streamToken,
       routingToken: options.routingToken,
     });
   } catch (e) {
-    await new Promise<void>((r) => server.close(() => r()));
+    if (server.listening) await closeServer();
+    lock.release();
     throw e;
   }
-  const wss = attachBridgeSocket(server, token, createBridgeDispatcher(service.handlers), (l) => service.onPush(l));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
+  const own = localAddress(port);
+  const serveStatic = createStaticHandler(rendererDir, own.isOwnHost);
+  server.on('request', (req, res) => void serveStatic(req, res));
+  const wss = attachBridgeSocket(server, token, own, createBridgeDispatcher(service.handlers), (l) => service.onPush(l));
   service.start();
   return {
     url: `http://127.0.0.1:${port}/#token=${token}`,
     token,
     service,
+    dataDir,
     close: async () => {
       service.stop();
       for (const client of wss.clients) client.terminate();
       wss.close();
-      await new Promise<void>((r) => server.close(() => r()));
+      await closeServer();
+      lock.release();
     },
   };
 }

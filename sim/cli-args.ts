@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from '../shared/did-you-mean.js';
 import type { SimOptions } from './options.js';
 
 /** Command-line flags of `npm run sim`, turned into SimOptions; a bad flag names itself. */
@@ -21,7 +23,10 @@ const FLAGS = {
   '--intents': { key: 'intents', kind: 'list', help: 'intent names, comma-separated', default: 'the five defaults' },
 } as const satisfies Record<string, { key: keyof SimOptions; kind: Kind; help: string; default: string }>;
 
-type Flag = keyof typeof FLAGS;
+const PARSE_OPTIONS = {
+  ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag.slice(2), { type: 'string' as const }])),
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
 
 export const CLI_DEFAULT_PORT = 4100;
 
@@ -52,16 +57,23 @@ function convert(flag: string, kind: Kind, text: string): number | string | stri
 
 /** The options the flags ask for, or 'help'. Range checks happen in resolveSimOptions. */
 export function parseSimArgs(argv: readonly string[]): SimOptions | 'help' {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof PARSE_OPTIONS; strict: true; allowPositionals: false }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: PARSE_OPTIONS, strict: true, allowPositionals: false });
+  } catch (e) {
+    const message = (e as Error).message.split('\n')[0] ?? '';
+    const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
+    if (unknown) throw new CliError(`unknown flag '${unknown}'${didYouMean(unknown, Object.keys(FLAGS))}; known: ${Object.keys(FLAGS).join(', ')}`);
+    const named = /^Option '(--[a-z-]+)/.exec(message)?.[1];
+    if (named) throw new CliError(`${named}: needs a value`);
+    throw new CliError(message);
+  }
+  if (parsed.values.help) return 'help';
   const options: Record<string, unknown> = { port: CLI_DEFAULT_PORT };
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] ?? '';
-    if (arg === '--help' || arg === '-h') return 'help';
-    const eq = arg.indexOf('=');
-    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
-    if (!(flag in FLAGS)) throw new CliError(`unknown flag '${flag}'; known: ${Object.keys(FLAGS).join(', ')}`);
-    const spec = FLAGS[flag as Flag];
-    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new CliError(`${flag}: needs a value`);
+  for (const [flag, spec] of Object.entries(FLAGS)) {
+    const value = parsed.values[flag.slice(2) as keyof typeof parsed.values];
+    if (typeof value !== 'string') continue;
+    if (value === '') throw new CliError(`${flag}: needs a value`);
     options[spec.key] = convert(flag, spec.kind, value);
   }
   return options as SimOptions;

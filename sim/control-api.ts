@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FAULT_NAMES, type FaultName } from './faults.js';
-import { readJson, requireBearer, requireMethod, sendJson, type Route } from './http.js';
+import { readJson, requireBearer, requireMethod, sendJson, type Route } from '../protocol-server/http.js';
 
 /** The simulator's own control endpoints under /sim/, for tests and demos; bearer-guarded. */
 

@@ -1,7 +1,7 @@
 import type { CallRecord, RoutingState } from '../shared/protocol.js';
 import { decodeCallId, encodeCallId } from './call-id.js';
 import { composeCall, planCall, toCallRecord } from './calls.js';
-import type { CallRef } from './event-log.js';
+import type { CallRef } from '../protocol-server/event-log.js';
 import { faultMask, faultsFromMask, profileFor, type FaultName } from './faults.js';
 import { MinHeap } from './min-heap.js';
 import { createRng, mix32, type Rng } from './random.js';

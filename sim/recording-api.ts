@@ -1,7 +1,7 @@
 import { decodeCallId } from './call-id.js';
 import { composeCall, planCall } from './calls.js';
 import { faultsFromMask, profileFor } from './faults.js';
-import { HttpError, requireMethod, type Route } from './http.js';
+import { HttpError, requireMethod, type Route } from '../protocol-server/http.js';
 import { deriveSeed } from './random.js';
 import { renderRecording } from './recording.js';
 

@@ -1,6 +1,7 @@
 import { RoutingActionRequestSchema, type RoutingActionRequest, type RoutingState } from '../shared/protocol.js';
-import { HttpError, canonicalJson, readJson, requireBearer, requireMethod, sendJson, type Route } from './http.js';
-import type { IdempotencyCache } from './idempotency.js';
+import { canonicalJson } from '../shared/canonical-json.js';
+import { HttpError, readJson, requireBearer, requireMethod, sendJson, type Route } from '../protocol-server/http.js';
+import type { IdempotencyCache } from '../protocol-server/idempotency.js';
 import { RoutingActionError } from './routing-state.js';
 
 /** Routing provider API v1: GET /routing and POST /routing/actions, bearer-guarded. */

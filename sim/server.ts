@@ -6,16 +6,16 @@ import { Server as SocketServer } from 'socket.io';
 import { STREAM_NAMESPACE, type RoutingActionRequest, type RoutingState } from '../shared/protocol.js';
 import { runTag } from './call-id.js';
 import { controlApi, type SimStats } from './control-api.js';
-import { EventLog } from './event-log.js';
+import { EventLog } from '../protocol-server/event-log.js';
 import { FAULT_NAMES, parseFaultNames, type FaultName } from './faults.js';
 import { Fleet, type FleetOutput } from './fleet.js';
-import { HttpError, sendJson, type Route } from './http.js';
-import { IdempotencyCache } from './idempotency.js';
+import { HttpError, sendJson, type Route } from '../protocol-server/http.js';
+import { IdempotencyCache } from '../protocol-server/idempotency.js';
 import { resolveSimOptions, type SimOptions } from './options.js';
 import { recordingApi } from './recording-api.js';
 import { routingApi } from './routing-api.js';
 import { applyRoutingAction, initialRoutingState } from './routing-state.js';
-import { StreamServer } from './stream-server.js';
+import { StreamServer } from '../protocol-server/stream-server.js';
 
 export type { SimOptions } from './options.js';
 

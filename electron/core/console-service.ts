@@ -3,15 +3,16 @@ import type { ConsolePush } from '../../shared/bridge.js';
 import type { LaunchConfig } from '../../shared/config.js';
 import type { ConsoleSnapshot, RoutingView } from '../../shared/console-state.js';
 import type { RoutingState } from '../../shared/protocol.js';
+import { auditHandlers } from './audit/audit-handlers.js';
 import { AuditLog } from './audit/audit-log.js';
-import { AlertsFeature } from './features/alerts-feature.js';
-import { CadenceFeature } from './features/cadence-feature.js';
-import type { ConsoleContext, Feature, Handlers } from './features/feature.js';
-import { RoutingFeature } from './features/routing-feature.js';
-import { SamplingFeature } from './features/sampling-feature.js';
+import { AlertsFeature } from './alerts/alerts-feature.js';
+import { CadenceFeature } from './cadence/cadence-feature.js';
+import type { ConsoleContext, Feature, Handlers } from './engine/feature.js';
+import { RoutingFeature } from './routing/routing-feature.js';
+import { SamplingFeature } from './sampling/sampling-feature.js';
 import { MetricsAggregator } from './metrics/aggregator.js';
-import { confSettings } from './settings/conf-settings.js';
-import type { SettingsStore } from './settings/settings-store.js';
+import { confSettings } from './storage/conf-settings.js';
+import type { SettingsStore } from './storage/settings-store.js';
 import { HttpRoutingProvider, type RoutingProvider } from './routing/provider.js';
 import { StreamClient } from './stream/stream-client.js';
 
@@ -25,6 +26,12 @@ export interface ConsoleServiceOptions {
   now?: () => number;
   /** How often the engine ticks and pushes a snapshot: at most, and at least (so staleness shows). */
   pushIntervalMs?: number;
+  /**
+   * How this host keeps the routing provider's token. By default it is read from the
+   * environment at start and cannot be entered in the console; the desktop shell keeps one
+   * entered by the operator with the OS keychain.
+   */
+  routingTokenHandlers?: Pick<Handlers, 'routing:token-status' | 'routing:set-token'>;
   /** Where T0 is kept: electron-store in the desktop app; by default conf in dataDir. */
   settings?: SettingsStore;
 }
@@ -129,8 +136,24 @@ export class ConsoleService {
       'console:snapshot': () => this.snapshot(),
       ...this.cadence.handlers,
       ...this.routingActions.handlers,
+      ...auditHandlers(this.audit, config.launchName, this.now),
       ...this.alerts.handlers,
       ...this.sampling.handlers,
+      ...(options.routingTokenHandlers ?? {
+        'routing:token-status': () => ({
+          present: Boolean(options.routingToken),
+          keptEncrypted: false,
+          canEnter: false,
+          note: options.routingToken
+            ? `Read from ${config.routing.tokenEnv} when this console started.`
+            : `No routing token: set ${config.routing.tokenEnv} before starting this console.`,
+        }),
+        'routing:set-token': () => {
+          throw new Error(
+            `This console reads the routing token from ${config.routing.tokenEnv} when it starts; only the desktop app keeps a token entered here.`,
+          );
+        },
+      }),
     };
   }
 
@@ -172,6 +195,7 @@ export class ConsoleService {
       alerts: this.alerts.view(),
       cadence: this.cadence.view(),
       sampling: this.sampling.view(),
+      hasRunbook: this.options.config.runbook.length > 0,
       generatedAt: this.now(),
     };
   }

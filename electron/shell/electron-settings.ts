@@ -1,6 +1,6 @@
 import ElectronStore from 'electron-store';
 import { join } from 'node:path';
-import { openSettings, SETTINGS_FILE_NAME, type SettingsStore } from '../core/settings/settings-store.js';
+import { openSettings, SETTINGS_FILE_NAME, type SettingsStore } from '../core/storage/settings-store.js';
 
 /** The desktop app's settings: electron-store, in the same data directory as the records. */
 export function electronSettings(dataDir: string): SettingsStore {

@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WsClientFrameSchema, type ConsolePush, type WsServerFrame } from '../../shared/bridge.js';
 import { describeZodError } from '../../shared/protocol.js';
-import type { BridgeDispatch } from '../core/bridge-dispatch.js';
+import type { BridgeDispatch } from '../core/engine/bridge-dispatch.js';
 
 export const BRIDGE_PATH = '/bridge';
 const AUTH_TIMEOUT_MS = 5000;
@@ -15,16 +15,27 @@ function sameToken(a: string, b: string): boolean {
 }
 
 /**
- * The bridge API over a WebSocket. The first frame must carry the token made at this start;
- * until then nothing is answered, and a wrong token closes the socket.
+ * The bridge API over a WebSocket. The handshake must come from this host's own page (Origin)
+ * at its own address (Host); the first frame must carry the token made at this start. Until
+ * then nothing is answered, and a wrong token closes the socket.
  */
 export function attachBridgeSocket(
   server: Server,
   token: string,
+  address: LocalAddress,
   dispatch: BridgeDispatch,
   subscribe: (listener: (push: ConsolePush) => void) => () => void,
 ): WebSocketServer {
-  const wss = new WebSocketServer({ server, path: BRIDGE_PATH, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({
+    server,
+    path: BRIDGE_PATH,
+    maxPayload: 1024 * 1024,
+    verifyClient: ({ origin, req }, done) => {
+      if (!address.isOwnHost(req.headers.host)) done(false, 403, 'Host is not this console');
+      else if (!address.isOwnOrigin(origin)) done(false, 403, 'Origin is not this console');
+      else done(true);
+    },
+  });
   wss.on('connection', (ws: WebSocket) => {
     let authed = false;
     let unsubscribe: (() => void) | null = null;

@@ -4,7 +4,7 @@ import { describe, it } from 'vitest';
 import type { ConsolePush } from '../../shared/bridge.js';
 import type { AuditEntry } from '../../shared/audit.js';
 import { defaultRules } from '../../electron/core/alerts/default-rules.js';
-import { createBridgeDispatcher } from '../../electron/core/bridge-dispatch.js';
+import { createBridgeDispatcher } from '../../electron/core/engine/bridge-dispatch.js';
 import { BASELINES, DATA_ROOT, MIN, startAlertsRun, waitFor, type AlertsRun } from './alerts-feature-harness.js';
 
 /**

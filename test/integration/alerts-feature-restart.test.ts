@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import type { AuditEntry } from '../../shared/audit.js';
-import { createBridgeDispatcher } from '../../electron/core/bridge-dispatch.js';
+import { createBridgeDispatcher } from '../../electron/core/engine/bridge-dispatch.js';
 import { startSimulator } from '../../sim/server.js';
 import { DATA_ROOT, MIN, startAlertsRun, T0, type AlertsRun } from './alerts-feature-harness.js';
 

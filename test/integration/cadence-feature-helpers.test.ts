@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertLogEntry } from '../../shared/alerts.js';
 import type { LaunchClock } from '../../shared/cadence.js';
-import { alertOccurrences } from '../../electron/core/features/cadence/alert-occurrences.js';
-import { nextLaunchClock } from '../../electron/core/features/cadence/launch-clock.js';
+import { alertOccurrences } from '../../electron/core/cadence/alert-occurrences.js';
+import { nextLaunchClock } from '../../electron/core/cadence/launch-clock.js';
 
 /** The cadence feature's own decisions: which T0 changes reach the audit log, and what the evidence takes from the alert history. */
 

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LaunchClock } from '../../shared/cadence.js';
 import { LaunchConfigSchema } from '../../shared/config.js';
 import { ConsoleService } from '../../electron/core/console-service.js';
-import { confSettings } from '../../electron/core/settings/conf-settings.js';
-import { SettingsError } from '../../electron/core/settings/settings-store.js';
+import { confSettings } from '../../electron/core/storage/conf-settings.js';
+import { SettingsError } from '../../electron/core/storage/settings-store.js';
 
 /** The launch clock's store in the web host: conf on disk, validated both ways, never silently replaced. */
 

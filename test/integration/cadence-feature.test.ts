@@ -7,7 +7,7 @@ import type { ConsolePush } from '../../shared/bridge.js';
 import { LaunchConfigSchema } from '../../shared/config.js';
 import { CallEventSchema, STREAM_NAMESPACE } from '../../shared/protocol.js';
 import { ConsoleService } from '../../electron/core/console-service.js';
-import { confSettings } from '../../electron/core/settings/conf-settings.js';
+import { confSettings } from '../../electron/core/storage/conf-settings.js';
 import { startSimulator, type SimHandle } from '../../sim/server.js';
 import type { AuditEntry } from '../../shared/audit.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallRecord, Route } from '../../shared/protocol.js';
-import { InProgressEstimator } from '../../electron/core/features/routing/in-progress-estimate.js';
+import { InProgressEstimator } from '../../electron/core/routing/in-progress-estimate.js';
 import { callRecord, isoAt } from '../support/call-record.js';
 
 /** Little's law on the calls the stream reports once they end: rate x mean duration. */

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../shared/protocol.js';
-import { fetchRecording } from '../../electron/core/features/sampling/fetch-recording.js';
-import { maskCall } from '../../electron/core/features/sampling/mask-call.js';
-import { ReplayGuard } from '../../electron/core/features/sampling/replay-guard.js';
+import { fetchRecording } from '../../electron/core/sampling/fetch-recording.js';
+import { maskCall } from '../../electron/core/sampling/mask-call.js';
+import { ReplayGuard } from '../../electron/core/sampling/replay-guard.js';
 import { startSimulator, type SimHandle } from '../../sim/server.js';
 
 /** The sampling feature's helpers at their edges: recordings that cannot be had, loose records, restarts. */

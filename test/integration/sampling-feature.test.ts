@@ -6,7 +6,7 @@ import type { SessionDetail } from '../../shared/bridge.js';
 import { LaunchConfigSchema } from '../../shared/config.js';
 import { DEFAULT_INTENTS } from '../../shared/protocol.js';
 import { HOUR_MS, RegressionCaseSchema, type TimeRange } from '../../shared/sampling.js';
-import { createBridgeDispatcher, type BridgeDispatch } from '../../electron/core/bridge-dispatch.js';
+import { createBridgeDispatcher, type BridgeDispatch } from '../../electron/core/engine/bridge-dispatch.js';
 import { ConsoleService } from '../../electron/core/console-service.js';
 import { startSimulator, type SimHandle } from '../../sim/server.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlertTransition, RuleState } from '../../shared/alerts.js';
 import { AlertLog } from '../../electron/core/alerts/alert-log.js';
-import { AlertStateStore, type SavedAlertState } from '../../electron/core/features/alerts/alert-state-store.js';
+import { AlertStateStore, type SavedAlertState } from '../../electron/core/alerts/alert-state-store.js';
 
 const T0 = Date.UTC(2026, 3, 1, 8);
 const WALL = Date.UTC(2026, 3, 1, 9, 30, 15, 250);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AUDIT_GENESIS_HASH, AuditEntrySchema } from '../../shared/audit.js';
 import type { ActionOutcome } from '../../shared/actions.js';
-import { actionAuditEntry } from '../../electron/core/audit/action-entry.js';
+import { actionAuditEntry } from '../../electron/core/routing/action-entry.js';
 import { AuditLog } from '../../electron/core/audit/audit-log.js';
 import { entryHash, verifyAuditFile } from '../../electron/core/audit/chain.js';
 import { exportHeader, exportLine } from '../../electron/core/audit/export.js';

@@ -1,3 +1,4 @@
+import { toCsv } from '../../electron/core/lib/csv.js';
 import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../shared/protocol.js';
 import { RegressionCaseSchema, type Annotation, type StoredSession } from '../../shared/sampling.js';
@@ -7,7 +8,6 @@ import {
   regressionCases,
   regressionCasesJson,
   sessionSummary,
-  toCsv,
 } from '../../electron/core/sampling/export.js';
 import { callRecord } from '../support/call-record.js';
 

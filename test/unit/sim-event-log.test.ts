@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../shared/protocol.js';
-import { EventLog, type CallRef } from '../../sim/event-log.js';
-import { IdempotencyCache } from '../../sim/idempotency.js';
+import { EventLog, type CallRef } from '../../protocol-server/event-log.js';
+import { IdempotencyCache } from '../../protocol-server/idempotency.js';
 import { callRecord } from '../support/call-record.js';
 
 const TS = '2026-01-01T00:00:00.000Z';

@@ -7,7 +7,7 @@ import {
   type AuditVerifyResult,
 } from '../../../shared/audit.js';
 import { describeZodError } from '../../../shared/protocol.js';
-import { redact, redactDeep } from '../routing/redact.js';
+import { redact, redactDeep } from './redact.js';
 import { JsonlFile } from '../storage/jsonl-file.js';
 import { entryHash, scanAuditChain } from './chain.js';
 

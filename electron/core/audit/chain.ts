@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { AUDIT_GENESIS_HASH, AuditEntrySchema, type AuditEntry, type AuditVerifyResult } from '../../../shared/audit.js';
 import { describeZodError } from '../../../shared/protocol.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../../../shared/canonical-json.js';
 import { forEachLine } from './line-reader.js';
 
 /** sha256 over the previous hash and the canonical JSON of every field but `hash`. */

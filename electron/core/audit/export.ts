@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../../../shared/audit.js';
-import { toCsv } from '../sampling/export.js';
+import { toCsv } from '../lib/csv.js';
 
 export type AuditExportFormat = 'jsonl' | 'csv';
 

@@ -5,7 +5,7 @@ import {
   type RoutingActionRequest,
   type RoutingState,
 } from '../../../shared/protocol.js';
-import { redact } from './redact.js';
+import { redact } from '../audit/redact.js';
 
 /** Routing provider API v1 as the console uses it. */
 export interface RoutingProvider {

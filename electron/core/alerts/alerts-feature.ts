@@ -1,0 +1,286 @@
+import { join } from 'node:path';
+import type { ActionOutcome } from '../../../shared/actions.js';
+import type { AlertTransition, AutoActCountdown, BaselineSet, RuleState } from '../../../shared/alerts.js';
+import type { AlertRule } from '../../../shared/config.js';
+import type { AlertsView } from '../../../shared/console-state.js';
+import { KPI_IDS, KPIS, type KpiId, type WindowMinutes } from '../../../shared/kpi.js';
+import type { RoutingActionRequest } from '../../../shared/protocol.js';
+import { AlertLog } from './alert-log.js';
+import { autoActRequest, cancelCountdown, stepAutoAct } from './auto-act.js';
+import { baselinesFromConfig, captureBaseline } from './baselines.js';
+import { rulesFromConfig } from './default-rules.js';
+import { evaluateRules } from './rule-engine.js';
+import {
+  baselineLine,
+  countdownData,
+  firedNotification,
+  outcomeNotification,
+  transitionData,
+  transitionSummary,
+} from './alert-text.js';
+import { AlertStateStore } from './alert-state-store.js';
+import { loadCapturedBaseline, saveCapturedBaseline } from './baseline-store.js';
+import type { ConsoleContext, Feature, Handlers, Tick } from '../engine/feature.js';
+
+export type AlertsChannels = 'alerts:acknowledge' | 'alerts:cancel-auto-act' | 'alerts:capture-baseline';
+
+/** What an automatic action is for: the recovery watch follows the alert's own KPI. */
+export interface AutoActOptions {
+  kpis: KpiId[];
+  trigger: string;
+}
+
+/** Who the console stamps on what it records by itself (evaluations, countdowns). */
+const CONSOLE_OPERATOR = 'console';
+const UNNAMED_OPERATOR = 'unnamed operator (no shift owner set)';
+
+/**
+ * Alert rules evaluated on every tick (stream time), notifications and audit entries for
+ * critical episodes, acknowledgements, baselines and the auto-act countdowns (wall clock).
+ * Memory is bounded by the rule count and the alert log's ring. Rule states, the log and the
+ * countdowns are saved whenever one of them changes, so a restart is not a new incident.
+ */
+export class AlertsFeature implements Feature {
+  readonly handlers: Pick<Handlers, AlertsChannels>;
+  private readonly rules: AlertRule[];
+  private readonly rulesById: Map<string, AlertRule>;
+  private readonly log = new AlertLog();
+  private readonly baselinePath: string;
+  private readonly stateStore: AlertStateStore;
+  private loadProblem: string | null = null;
+  private saveProblem: string | null = null;
+  private baselines: BaselineSet;
+  private states = new Map<string, RuleState>();
+  private countdowns = new Map<string, AutoActCountdown>();
+  private evaluatedAt: number | null = null;
+
+  constructor(
+    private readonly ctx: ConsoleContext,
+    private readonly executeAutomatic: (req: RoutingActionRequest, options: AutoActOptions) => Promise<ActionOutcome>,
+  ) {
+    this.rules = rulesFromConfig(ctx.config.rules, ctx.config.intents);
+    this.rulesById = new Map(this.rules.map((r) => [r.id, r]));
+    this.baselinePath = join(ctx.dataDir, 'baseline.json');
+    this.baselines = this.initialBaselines();
+    this.stateStore = new AlertStateStore(join(ctx.dataDir, 'alert-state.json'));
+    this.restoreState();
+    this.handlers = {
+      'alerts:acknowledge': ({ ruleId }) => this.acknowledge(ruleId),
+      'alerts:cancel-auto-act': ({ ruleId }) => this.cancelAutoAct(ruleId),
+      'alerts:capture-baseline': ({ windowMin }) => this.captureBaseline(windowMin),
+    };
+  }
+
+  view(): AlertsView {
+    return {
+      alerts: this.rules.flatMap((rule) => {
+        const state = this.states.get(rule.id);
+        if (!state) return [];
+        const ack = this.log.acknowledgement(rule.id);
+        return [{ rule, state, acknowledged: ack ? { by: ack.operator, at: ack.at } : null }];
+      }),
+      log: [...this.log.entries()],
+      countdowns: [...this.countdowns.values()],
+      baselines: { values: { ...this.baselines.values }, source: this.baselines.source },
+      evaluatedAt: this.evaluatedAt,
+      problem: this.saveProblem ?? this.loadProblem,
+    };
+  }
+
+  tick(tick: Tick): void {
+    const result = evaluateRules(this.rules, this.states, {
+      // Stream time, so pending periods are the platform's minutes; the wall clock until the first event.
+      now: tick.metrics?.now ?? tick.now,
+      snapshot: tick.metrics,
+      stale: tick.stream.phase !== 'live',
+      baselines: this.baselines.values,
+    });
+    this.states = result.states;
+    this.evaluatedAt = tick.now;
+    this.log.record(result.transitions);
+    for (const t of result.transitions) this.announce(t);
+    const countdownsChanged = this.stepCountdowns();
+    // A transition is the only time an episode's identity (firedAt, since, pendingSince) changes.
+    if (result.transitions.length > 0 || countdownsChanged) this.saveState();
+  }
+
+  /**
+   * An open episode comes back open: the engine then reports it as "refired" once data shows
+   * the condition still holds, so it is neither notified nor audited as "fired" again.
+   */
+  private restoreState(): void {
+    const { saved, problem } = this.stateStore.load(this.ctx.now());
+    if (saved) {
+      this.states = new Map(saved.states.map((s) => [s.ruleId, s]));
+      // A rule dropped from the configuration since has no episode left to acknowledge.
+      this.log.restore({ entries: saved.log.entries, open: saved.log.open.filter((o) => this.rulesById.has(o.ruleId)) });
+      this.countdowns = new Map(saved.countdowns.map((c) => [c.ruleId, c]));
+    }
+    if (problem) {
+      this.loadProblem = problem;
+      this.ctx.audit.append({ type: 'alert', operator: CONSOLE_OPERATOR, summary: problem, data: { file: this.stateStore.path } });
+    }
+  }
+
+  /** A failed save must not stop the evaluations; it is shown until a later save succeeds. */
+  private saveState(): void {
+    try {
+      this.stateStore.save({ states: [...this.states.values()], log: this.log.contents(), countdowns: [...this.countdowns.values()] });
+      this.saveProblem = null;
+    } catch (e) {
+      this.saveProblem = `The alert state could not be saved to ${this.stateStore.path} (${(e as Error).message}); after a restart an open alert would fire again`;
+    }
+  }
+
+  private initialBaselines(): BaselineSet {
+    const fromConfig = baselinesFromConfig(this.ctx.config);
+    const stored = loadCapturedBaseline(this.baselinePath);
+    if (stored.kind === 'stored') return stored.set;
+    if (stored.kind === 'unreadable') {
+      this.ctx.audit.append({
+        type: 'baseline',
+        operator: CONSOLE_OPERATOR,
+        summary: `The captured baseline in ${this.baselinePath} could not be read (${stored.why}); using the configuration's baselines`,
+        data: { file: this.baselinePath, why: stored.why },
+      });
+    }
+    return fromConfig;
+  }
+
+  /** Critical episodes are announced and audited; lesser states only show on screen. */
+  private announce(t: AlertTransition): void {
+    const rule = this.rulesById.get(t.ruleId);
+    if (!rule || rule.severity !== 'critical' || (t.kind !== 'fired' && t.kind !== 'resolved')) return;
+    const state = this.states.get(t.ruleId);
+    if (t.kind === 'fired') {
+      const text = firedNotification(rule, t);
+      this.ctx.push({ kind: 'notification', id: `alert:${rule.id}:${t.episode ?? t.at}`, ...text, severity: rule.severity });
+    }
+    this.ctx.audit.append({
+      type: 'alert',
+      operator: CONSOLE_OPERATOR,
+      summary: transitionSummary(rule, t),
+      data: transitionData(rule, t, state),
+    });
+  }
+
+  /** True when a countdown started or ended. */
+  private stepCountdowns(): boolean {
+    const step = stepAutoAct(this.countdowns, this.rules, this.states, this.ctx.now());
+    this.countdowns = step.countdowns;
+    for (const c of step.started) {
+      const seconds = Math.round((c.dueAt - c.startedAt) / 1000);
+      this.ctx.push({
+        kind: 'notification',
+        id: `auto-act:${c.ruleId}:${c.episode}`,
+        title: `Automatic action in ${seconds} s: ${c.text}`,
+        body: `${c.ruleName} is firing. Any operator can cancel the countdown from the alert strip.`,
+        severity: 'critical',
+      });
+      this.auditCountdown(c, `Automatic action countdown started for ${c.ruleName}: ${c.action} in ${seconds} s`);
+    }
+    for (const c of step.withdrawn) this.auditCountdown(c, `Automatic action for ${c.ruleName} withdrawn: ${c.note ?? 'no reason given'}`);
+    for (const c of step.due) this.act(c);
+    return step.started.length + step.withdrawn.length + step.due.length > 0;
+  }
+
+  /** A due countdown acts exactly once: stepAutoAct reports each as due in one step only. */
+  private act(c: AutoActCountdown): void {
+    const request = autoActRequest(c);
+    this.auditCountdown(c, `Countdown for ${c.ruleName} ended: sending ${c.action} automatically`);
+    const options: AutoActOptions = { kpis: [this.rule(c.ruleId).kpi], trigger: `alert: ${c.ruleName}` };
+    this.executeAutomatic(request, options).then(
+      (outcome) => {
+        const text = outcomeNotification(c, outcome);
+        const severity = outcome.status === 'verified' ? 'warning' : 'critical';
+        this.ctx.push({ kind: 'notification', id: `auto-act-outcome:${c.ruleId}:${c.episode}`, ...text, severity });
+      },
+      (e: unknown) => {
+        const message = e instanceof Error ? e.message : String(e);
+        this.auditCountdown(c, `Automatic action for ${c.ruleName} could not be sent: ${message}`);
+        this.ctx.push({
+          kind: 'notification',
+          id: `auto-act-outcome:${c.ruleId}:${c.episode}`,
+          title: `Automatic action for ${c.ruleName} FAILED`,
+          body: `${message}. Use the emergency controls.`,
+          severity: 'critical',
+        });
+      },
+    );
+  }
+
+  private auditCountdown(c: AutoActCountdown, summary: string, operator = CONSOLE_OPERATOR): void {
+    this.ctx.audit.append({ type: 'alert', operator, summary, data: countdownData(c) });
+  }
+
+  private rule(ruleId: string): AlertRule {
+    const rule = this.rulesById.get(ruleId);
+    if (!rule) throw new Error(`no alert rule with id "${ruleId}" (known: ${this.rules.map((r) => r.id).join(', ')})`);
+    return rule;
+  }
+
+  private acknowledge(ruleId: string): { ok: true } {
+    const rule = this.rule(ruleId);
+    const operator = this.ctx.operator();
+    const earlier = this.log.acknowledgement(ruleId);
+    const ack = this.log.acknowledge(ruleId, operator, this.ctx.now());
+    if (!earlier) {
+      const state = this.states.get(ruleId);
+      this.ctx.audit.append({
+        type: 'alert',
+        operator,
+        summary: `Alert acknowledged: ${rule.name}`,
+        data: { ruleId, episode: new Date(ack.episode).toISOString(), state: state?.state ?? null, reason: state?.reason ?? null },
+      });
+      this.saveState();
+    }
+    return { ok: true };
+  }
+
+  private cancelAutoAct(ruleId: string): { ok: true } {
+    this.rule(ruleId);
+    const operator = this.operatorOrUnnamed();
+    this.countdowns = cancelCountdown(this.countdowns, ruleId, operator, this.ctx.now());
+    const c = this.countdowns.get(ruleId);
+    if (c) this.auditCountdown(c, `Automatic action for ${c.ruleName} cancelled; the alert stays up and its action one click away`, operator);
+    this.saveState();
+    return { ok: true };
+  }
+
+  /**
+   * Anyone at the console may stop an automatic action, named or not: refusing a cancel for want
+   * of a shift owner would let the action go ahead. The entry says nobody owned the shift.
+   */
+  private operatorOrUnnamed(): string {
+    try {
+      return this.ctx.operator();
+    } catch {
+      return UNNAMED_OPERATOR;
+    }
+  }
+
+  private captureBaseline(windowMin: WindowMinutes): { captured: string[]; skipped: string[] } {
+    const stream = this.ctx.streamStatus();
+    if (stream.phase !== 'live' || stream.streamTime === null) {
+      throw new Error(`The stream is ${stream.phase}: a baseline is captured from live traffic only`);
+    }
+    const operator = this.ctx.operator();
+    const captured = captureBaseline(this.ctx.metrics.snapshot(stream.streamTime), windowMin);
+    const next: BaselineSet = { values: captured.values, source: captured.source };
+    saveCapturedBaseline(this.baselinePath, next);
+    const previous = this.baselines;
+    this.baselines = next;
+    const lines = KPI_IDS.flatMap((kpi) => {
+      const value = captured.values[kpi];
+      return value === undefined ? [] : [baselineLine(kpi, value)];
+    });
+    const skipped = captured.skipped.map((s) => `${KPIS[s.kpi].label}: ${s.reason}`);
+    this.ctx.audit.append({
+      type: 'baseline',
+      operator,
+      summary: `Baseline captured from the last ${windowMin} min of traffic: ${lines.length} KPIs, ${skipped.length} left out`,
+      data: { windowMin, source: next.source, values: next.values, skipped: captured.skipped, previous: { source: previous.source, values: previous.values } },
+    });
+    return { captured: lines, skipped };
+  }
+}

@@ -1,0 +1,69 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import { describeZodError } from '../shared/protocol.js';
+import { sameSecret } from './secret.js';
+
+/** Small JSON-over-HTTP helpers shared by the simulator's endpoints. */
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/** Handles the request and returns true, or returns false when the path is not its own. */
+export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function requireBearer(req: IncomingMessage, token: string): void {
+  const header = req.headers.authorization ?? '';
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw new HttpError(401, 'authorization: a bearer token is required');
+  if (!sameSecret(match[1] ?? '', token)) throw new HttpError(401, 'authorization: the bearer token is not valid');
+}
+
+export function requireMethod(req: IncomingMessage, allowed: string): void {
+  if (req.method !== allowed) throw new HttpError(405, `method: ${req.method ?? '?'} is not allowed here, use ${allowed}`);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `body: larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads a JSON body and validates it, failing with 400 "<field>: <message>". */
+export async function readJson<S extends z.ZodType>(req: IncomingMessage, schema: S): Promise<z.infer<S>> {
+  const text = await readBody(req);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, '(root): body is not valid JSON');
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new HttpError(400, describeZodError(parsed.error));
+  return parsed.data;
+}
