@@ -1,0 +1,47 @@
+import type { ActionStatus } from './actions.js';
+import type { RoutingActionName } from './protocol.js';
+
+/** How the emergency buttons, the outcome, notifications and the audit log name routing actions: one wording for all. */
+
+/** Button labels, also the confirm's title until the core has described the effect. */
+export const ACTION_TITLES: Record<RoutingActionName, string> = {
+  stop_all: 'Stop all',
+  pause_ramp: 'Pause ramp',
+  route_fallback: 'Route to fallback',
+  rollback: 'Roll back',
+  resume: 'Resume',
+  set_share: 'Set agent share',
+};
+
+/** An intent id as people say it: "order_status" is "order status". */
+export function intentWords(intent: string): string {
+  return intent.replace(/_/g, ' ');
+}
+
+/** "order status", "billing and order status", "a, b and c". */
+export function listOfIntents(intents: readonly string[]): string {
+  const words = intents.map(intentWords);
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+/** A requested action in words: "Route order status to fallback", "Set agent share to 25%". */
+export function actionLabel(req: { action: RoutingActionName; intents?: readonly string[]; share?: number }): string {
+  if (req.action === 'route_fallback') {
+    return req.intents && req.intents.length > 0 ? `Route ${listOfIntents(req.intents)} to fallback` : 'Route all intents to fallback';
+  }
+  if (req.action === 'set_share' && req.share !== undefined) return `Set agent share to ${req.share}%`;
+  return ACTION_TITLES[req.action];
+}
+
+/** The label of an action name read from a record, which may predate the current action list. */
+export function titleOfAction(action: string): string {
+  return (ACTION_TITLES as Record<string, string | undefined>)[action] ?? action;
+}
+
+/** The result word: "Verified" only after the provider's state was read back. */
+export const ACTION_STATUS_TEXT: Record<ActionStatus, string> = {
+  verified: 'Verified',
+  unverified: 'NOT VERIFIED',
+  failed: 'FAILED',
+};
