@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App.js';
 import { pickBridge } from './bridge/pick-bridge.js';
-import { useConsole } from './store.js';
+import { connect } from './state/connect.js';
 import './styles.css';
 
 const root = createRoot(document.getElementById('root') as HTMLElement);
@@ -20,7 +20,7 @@ if ('error' in bridge) {
     </main>,
   );
 } else {
-  useConsole.getState().connect(bridge);
+  connect(bridge);
   root.render(
     <StrictMode>
       <App />

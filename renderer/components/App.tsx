@@ -1,12 +1,14 @@
 import { useEffect } from 'react';
 import { isEmergencyShortcut } from '../../shared/shortcuts.js';
-import { useConsole, type View } from '../store.js';
+import { selectConnected, selectLaunchName, selectLive } from '../state/snapshot.js';
+import type { View } from '../state/navigation.js';
+import { useConsole } from '../state/store.js';
 import { AlertStrip } from './alerts/AlertStrip.js';
 import { AlertsView } from './alerts/AlertsView.js';
 import { AuditView } from './audit/AuditView.js';
 import { ReviewCountdown } from './cadence/ReviewCountdown.js';
 import { ReviewsView } from './cadence/ReviewsView.js';
-import { ConnectionStatus, isLive, StaleBanner } from './ConnectionStatus.js';
+import { ConnectionStatus, StaleBanner } from './ConnectionStatus.js';
 import { Dashboard } from './Dashboard.js';
 import { EmergencyConfirm } from './emergency/EmergencyConfirm.js';
 import { EmergencyControls } from './emergency/EmergencyControls.js';
@@ -38,7 +40,9 @@ function CurrentView({ view }: { view: View }) {
 }
 
 export function App() {
-  const snapshot = useConsole((s) => s.snapshot);
+  const connected = useConsole(selectConnected);
+  const launchName = useConsole(selectLaunchName);
+  const live = useConsole(selectLive);
   const view = useConsole((s) => s.view);
   const setView = useConsole((s) => s.setView);
   const openEmergency = useConsole((s) => s.openEmergency);
@@ -53,16 +57,15 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [openEmergency]);
 
-  if (!snapshot) return <main className="loading">Connecting to the console core…</main>;
-  const live = isLive(snapshot.stream);
+  if (!connected) return <main className="loading">Connecting to the console core…</main>;
 
   return (
     <div className={`app ${live ? 'is-live' : 'is-stale'}`}>
       <header className="topbar">
         <h1>
-          Launch Console <span className="muted">· {snapshot.launchName}</span>
+          Launch Console <span className="muted">· {launchName}</span>
         </h1>
-        <ConnectionStatus stream={snapshot.stream} />
+        <ConnectionStatus />
         <ShiftOwnerBadge />
         <ReviewCountdown />
       </header>
@@ -73,7 +76,7 @@ export function App() {
           </button>
         ))}
       </nav>
-      <StaleBanner stream={snapshot.stream} />
+      <StaleBanner />
       <AlertStrip />
       <div className="workspace">
         <main className="view">

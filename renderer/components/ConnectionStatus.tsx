@@ -1,5 +1,7 @@
 import type { StreamStatus } from '../../shared/console-state.js';
 import { formatDuration } from '../../shared/format.js';
+import { selectStream } from '../state/snapshot.js';
+import { useConsole } from '../state/store.js';
 
 const PHASE_TEXT: Record<StreamStatus['phase'], string> = {
   connecting: 'Connecting',
@@ -9,11 +11,9 @@ const PHASE_TEXT: Record<StreamStatus['phase'], string> = {
   disconnected: 'Disconnected',
 };
 
-export function isLive(stream: StreamStatus | undefined): boolean {
-  return stream?.phase === 'live';
-}
-
-export function ConnectionStatus({ stream }: { stream: StreamStatus }) {
+export function ConnectionStatus() {
+  const stream = useConsole(selectStream);
+  if (!stream) return null;
   const age = stream.dataAgeMs === null ? 'no data yet' : `data ${formatDuration(stream.dataAgeMs)} old`;
   return (
     <div className={`conn conn-${stream.phase}`} role="status" aria-label="Stream connection">
@@ -30,8 +30,9 @@ export function ConnectionStatus({ stream }: { stream: StreamStatus }) {
 }
 
 /** Said in words, over the figures, whenever they are not live. */
-export function StaleBanner({ stream }: { stream: StreamStatus }) {
-  if (stream.phase === 'live') return null;
+export function StaleBanner() {
+  const stream = useConsole(selectStream);
+  if (!stream || stream.phase === 'live') return null;
   const asOf = stream.lastEventAt ? new Date(stream.lastEventAt).toLocaleTimeString() : null;
   const why =
     stream.phase === 'stale'

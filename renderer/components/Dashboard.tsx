@@ -1,33 +1,47 @@
-import { useConsole } from '../store.js';
-import { isLive } from './ConnectionStatus.js';
+import { useShallow } from 'zustand/react/shallow';
+import { selectAlertLog } from '../state/alerts.js';
+import { selectIntentStats, selectSeries, selectWindowSummary } from '../state/dashboard.js';
+import { selectIntents, selectLive } from '../state/snapshot.js';
+import { useConsole } from '../state/store.js';
 import { IntentTable } from './IntentTable.js';
 import { LayerTiles } from './LayerTiles.js';
 import { LiveChart } from './LiveChart.js';
 import { WindowPicker } from './WindowPicker.js';
 
+const NO_INTENTS: string[] = [];
+const NO_STATS = {};
+
 export function Dashboard() {
-  const snapshot = useConsole((s) => s.snapshot);
-  const windowMin = useConsole((s) => s.windowMin);
   const setWindow = useConsole((s) => s.setWindow);
-  if (!snapshot) return null;
-  const live = isLive(snapshot.stream);
-  const windows = snapshot.metrics?.windows[windowMin] ?? null;
+  const summary = useConsole(useShallow(selectWindowSummary));
   return (
     <div className="dashboard">
       <div className="window-bar">
         <span className="window-note muted">
-          Last {windowMin} min of stream time
-          {windows?.overall.incomplete ? ' (incomplete: part of this window was not observed)' : ''} ·{' '}
-          {windows?.overall.calls ?? 0} agent calls of {windows?.overall.allCalls ?? 0} · {snapshot.metrics?.totalCalls ?? 0}{' '}
-          calls since start
+          Last {summary.windowMin} min of stream time
+          {summary.incomplete ? ' (incomplete: part of this window was not observed)' : ''} · {summary.calls} agent calls of{' '}
+          {summary.allCalls} · {summary.totalCalls} calls since start
         </span>
-        <WindowPicker value={windowMin} onChange={setWindow} />
+        <WindowPicker value={summary.windowMin} onChange={setWindow} />
       </div>
-      <LayerTiles stats={windows?.overall ?? null} live={live} />
+      <LayerTiles />
       <div className="split">
-        <LiveChart series={snapshot.metrics?.series ?? []} alerts={snapshot.alerts.log} />
-        <IntentTable intents={snapshot.intents} stats={windows?.intents ?? {}} live={live} />
+        <ChartPanel />
+        <IntentPanel />
       </div>
     </div>
   );
+}
+
+function ChartPanel() {
+  const series = useConsole(selectSeries);
+  const log = useConsole(selectAlertLog);
+  return <LiveChart series={series ?? []} alerts={log ?? []} />;
+}
+
+function IntentPanel() {
+  const intents = useConsole(selectIntents);
+  const stats = useConsole(selectIntentStats);
+  const live = useConsole(selectLive);
+  return <IntentTable intents={intents ?? NO_INTENTS} stats={stats ?? NO_STATS} live={live} />;
 }

@@ -2,7 +2,7 @@ import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveCo
 import type { AlertLogEntry, AlertTransition } from '../../shared/alerts.js';
 import { formatFigure } from '../../shared/format.js';
 import { KPIS, type SeriesPoint } from '../../shared/kpi.js';
-import { Time } from './cadence/Time.js';
+import { Time } from './common/Time.js';
 import './alerts/alerts.css';
 
 const P95 = KPIS.turnLatencyP95;
@@ -75,7 +75,7 @@ export function LiveChart({ series, alerts = [] }: { series: SeriesPoint[]; aler
         <ul className="chart-marks" aria-label="Alert marks on the chart">
           {marks.slice(-LISTED_MARKS).map((m) => (
             <li key={`${m.kind}:${m.ruleId}:${m.at}`} className={`mark-${m.kind}`}>
-              <Time ms={m.at} clock /> {m.kind === 'fired' ? 'fired' : 'resolved'}: {m.ruleName}
+              <Time ms={m.at} form="clock" /> {m.kind === 'fired' ? 'fired' : 'resolved'}: {m.ruleName}
             </li>
           ))}
         </ul>

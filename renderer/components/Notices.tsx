@@ -1,4 +1,4 @@
-import { useConsole } from '../store.js';
+import { useConsole } from '../state/store.js';
 
 /** In-app toasts for notifications, beside the system ones, so a muted laptop still shows them. */
 export function Notices() {

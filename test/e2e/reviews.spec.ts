@@ -49,9 +49,9 @@ test('the first-hour review falls due, is opened on live evidence, completed wit
 
   // T0 comes from the first live call; the countdown runs on the launch clock until the review falls due.
   const countdown = page.getByRole('region', { name: 'Next review' });
-  await expect(countdown).toContainText(/First-hour review in \d+ min/);
-  await expect(countdown).toContainText(/First-hour review (due now|overdue by \d+ min)/, { timeout: 30_000 });
-  await expect(countdown).toHaveAttribute('data-urgency', /^(due|late)$/);
+  await expect(countdown).toContainText(/First-hour review \(T0\+1h\) in \d+ min/);
+  await expect(countdown).toContainText(/First-hour review \(T0\+1h\) (due now|overdue by \d+ min)/, { timeout: 30_000 });
+  await expect(countdown).toHaveAttribute('data-urgency', /^(due|overdue)$/);
   const notice = page.getByRole('alert').filter({ hasText: /First-hour review \(T0\+1h\) is (due|overdue)/ });
   await expect(notice.first()).toBeVisible();
 

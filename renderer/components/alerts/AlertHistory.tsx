@@ -1,6 +1,6 @@
 import type { AlertLogEntry, AlertTransitionKind } from '../../../shared/alerts.js';
 import type { AlertView } from '../../../shared/console-state.js';
-import { Time } from '../cadence/Time.js';
+import { Time } from '../common/Time.js';
 import { SEVERITY_WORDS } from './alert-format.js';
 
 const EVENT_WORDS: Record<AlertTransitionKind, string> = {

@@ -3,11 +3,13 @@ import type { AutoActCountdown } from '../../../shared/alerts.js';
 import type { AlertView } from '../../../shared/console-state.js';
 import { unlockAlertSoundOnGesture } from '../../sound/alert-sound.js';
 import { useAlertSound } from '../../sound/use-alert-sound.js';
-import { useConsole } from '../../store.js';
-import { Time } from '../cadence/Time.js';
+import { selectAlerts, selectCountdowns } from '../../state/alerts.js';
+import { useConsole } from '../../state/store.js';
+import { Time } from '../common/Time.js';
 import { needsAttention, scopeText, SEVERITY_WORDS, STATE_WORDS } from './alert-format.js';
 import { MuteToggle } from './MuteToggle.js';
 import './alerts.css';
+import { errorText, invoke } from '../../bridge/invoke.js';
 
 const STATE_RANK = { firing: 0, nodata: 1, recovering: 2, pending: 3, resolved: 4, insufficient: 5, ok: 6 } as const;
 const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;
@@ -18,8 +20,8 @@ function byUrgency(a: AlertView, b: AlertView): number {
 
 /** Above every screen while any alert is pending, firing, recovering or open without data. */
 export function AlertStrip() {
-  const alerts = useConsole((s) => s.snapshot?.alerts.alerts);
-  const countdowns = useConsole((s) => s.snapshot?.alerts.countdowns);
+  const alerts = useConsole(selectAlerts);
+  const countdowns = useConsole(selectCountdowns);
   const muted = useConsole((s) => s.muted);
   const onAlertsTab = useConsole((s) => s.view === 'alerts');
   useAlertSound(alerts, muted);
@@ -55,12 +57,9 @@ function AlertLine({ alert, countdown }: { alert: AlertView; countdown: AutoActC
   const { rule, state, acknowledged } = alert;
   const [error, setError] = useState<string | null>(null);
   const action = rule.recommendedAction;
-  const invoke = (channel: 'alerts:acknowledge' | 'alerts:cancel-auto-act') => {
+  const send = (channel: 'alerts:acknowledge' | 'alerts:cancel-auto-act') => {
     setError(null);
-    useConsole
-      .getState()
-      .bridge?.invoke(channel, { ruleId: rule.id })
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    invoke(channel, { ruleId: rule.id }).catch((e: unknown) => setError(errorText(e)));
   };
   // The reason already says for how long; the clock time says from when the breach began.
   const since = state.pendingSince ?? state.since;
@@ -73,7 +72,7 @@ function AlertLine({ alert, countdown }: { alert: AlertView; countdown: AutoActC
         <span className="alert-state"> {STATE_WORDS[state.state]}</span>
         <span className="alert-reason">{state.reason}</span>
         <span className="muted alert-since">
-          since <Time ms={since} clock />
+          since <Time ms={since} form="clock" />
         </span>
       </span>
       <span className="alert-actions">
@@ -95,15 +94,15 @@ function AlertLine({ alert, countdown }: { alert: AlertView; countdown: AutoActC
         {state.firedAt !== undefined &&
           (acknowledged ? (
             <span className="alert-ack">
-              Acknowledged by {acknowledged.by} at <Time ms={acknowledged.at} clock />
+              Acknowledged by {acknowledged.by} at <Time ms={acknowledged.at} form="clock" />
             </span>
           ) : (
-            <button aria-label={`Acknowledge ${rule.name}`} onClick={() => invoke('alerts:acknowledge')}>
+            <button aria-label={`Acknowledge ${rule.name}`} onClick={() => send('alerts:acknowledge')}>
               Acknowledge
             </button>
           ))}
       </span>
-      {countdown && <Countdown countdown={countdown} onCancel={() => invoke('alerts:cancel-auto-act')} />}
+      {countdown && <Countdown countdown={countdown} onCancel={() => send('alerts:cancel-auto-act')} />}
       {error && (
         <span className="alert-error" role="alert">
           {error}

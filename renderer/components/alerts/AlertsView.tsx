@@ -2,8 +2,9 @@ import type { AutoActCountdown } from '../../../shared/alerts.js';
 import type { AlertView } from '../../../shared/console-state.js';
 import { formatKpiValue } from '../../../shared/format.js';
 import { KPIS } from '../../../shared/kpi.js';
-import { useConsole } from '../../store.js';
-import { Time } from '../cadence/Time.js';
+import { selectAlertsView } from '../../state/alerts.js';
+import { useConsole } from '../../state/store.js';
+import { Time } from '../common/Time.js';
 import { scopeText, SEVERITY_WORDS, STATE_WORDS, thresholdText } from './alert-format.js';
 import { AlertHistory } from './AlertHistory.js';
 import { BaselinePanel } from './BaselinePanel.js';
@@ -12,7 +13,7 @@ import './alerts.css';
 
 /** The Alerts tab: every rule and its state, the baselines, the alert history. */
 export function AlertsView() {
-  const view = useConsole((s) => s.snapshot?.alerts);
+  const view = useConsole(selectAlertsView);
   if (!view) return null;
   return (
     <div className="alerts-view">
@@ -20,7 +21,7 @@ export function AlertsView() {
         <div className="alerts-head">
           <h2>Alert rules</h2>
           <span className="muted">
-            {view.evaluatedAt === null ? 'Not evaluated yet' : <>Evaluated at <Time ms={view.evaluatedAt} clock seconds /></>}
+            {view.evaluatedAt === null ? 'Not evaluated yet' : <>Evaluated at <Time ms={view.evaluatedAt} form="clock" seconds /></>}
           </span>
           <MuteToggle />
         </div>
@@ -80,7 +81,7 @@ function RuleRow({ alert, baseline, countdown }: { alert: AlertView; baseline: n
       <td>
         <span className="alert-state">{STATE_WORDS[state.state]}</span>{' '}
         <span className="muted small">
-          since <Time ms={state.pendingSince ?? state.since} clock />
+          since <Time ms={state.pendingSince ?? state.since} form="clock" />
         </span>
         <div className="alert-reason">{state.reason}</div>
       </td>
@@ -93,7 +94,7 @@ function RuleRow({ alert, baseline, countdown }: { alert: AlertView; baseline: n
       <td>
         {acknowledged ? (
           <>
-            {acknowledged.by} at <Time ms={acknowledged.at} clock />
+            {acknowledged.by} at <Time ms={acknowledged.at} form="clock" />
           </>
         ) : state.firedAt !== undefined ? (
           <span className="warn-text">not yet</span>

@@ -2,8 +2,8 @@ import { useState } from 'react';
 import type { BaselineSet } from '../../../shared/alerts.js';
 import { formatKpiValue } from '../../../shared/format.js';
 import { KPI_IDS, KPIS } from '../../../shared/kpi.js';
-import { useConsole } from '../../store.js';
-import { Time } from '../cadence/Time.js';
+import { Time } from '../common/Time.js';
+import { errorText, invoke } from '../../bridge/invoke.js';
 
 const CAPTURE_WINDOWS = [15, 60] as const;
 type CaptureWindow = (typeof CAPTURE_WINDOWS)[number];
@@ -24,14 +24,11 @@ export function BaselinePanel({ baselines }: { baselines: BaselineSet }) {
   const kpis = KPI_IDS.filter((k) => baselines.values[k] !== undefined);
 
   const capture = () => {
-    const bridge = useConsole.getState().bridge;
-    if (!bridge) return;
     setBusy(true);
     setResult(null);
-    bridge
-      .invoke('alerts:capture-baseline', { windowMin })
+    invoke('alerts:capture-baseline', { windowMin })
       .then((r) => setResult({ kind: 'captured', windowMin, ...r }))
-      .catch((e: unknown) => setResult({ kind: 'error', message: e instanceof Error ? e.message : String(e) }))
+      .catch((e: unknown) => setResult({ kind: 'error', message: errorText(e) }))
       .finally(() => setBusy(false));
   };
 

@@ -1,4 +1,4 @@
-import { useConsole } from '../../store.js';
+import { useConsole } from '../../state/store.js';
 
 /** Silences the alert chime; notifications and the strip still show every alert. */
 export function MuteToggle() {

@@ -1,8 +1,10 @@
 import { Fragment, useEffect, useState } from 'react';
 import { AUDIT_ENTRY_TYPES, type AuditEntry, type AuditEntryType, type AuditVerifyResult } from '../../../shared/audit.js';
-import { useConsole } from '../../store.js';
-import { LocalTime, OPERATOR_ZONE } from './LocalTime.js';
+import { selectAuditOpened } from '../../state/emergency.js';
+import { useConsole } from '../../state/store.js';
+import { operatorZone, Time } from '../common/Time.js';
 import './audit.css';
+import { errorText, invoke } from '../../bridge/invoke.js';
 
 /** Newest entries shown; the export covers the whole file. */
 const SHOWN = 500;
@@ -27,24 +29,23 @@ function query(f: Filter) {
 
 /** The audit log: who did what, when and why, filterable and exportable. */
 export function AuditView() {
-  const opened = useConsole((s) => s.snapshot?.actions.auditOpened);
+  const opened = useConsole(selectAuditOpened);
+  const zone = operatorZone();
   const [filter, setFilter] = useState<Filter>({ type: '', operator: '', text: '' });
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<Set<number>>(new Set());
 
   useEffect(() => {
-    const bridge = useConsole.getState().bridge;
-    if (!bridge) return;
     let cancelled = false;
     const load = () =>
-      bridge.invoke('audit:list', { ...query(filter), limit: SHOWN }).then(
+      invoke('audit:list', { ...query(filter), limit: SHOWN }).then(
         (list) => {
           if (cancelled) return;
           setEntries([...list].reverse());
           setError(null);
         },
-        (e: unknown) => !cancelled && setError(e instanceof Error ? e.message : String(e)),
+        (e: unknown) => !cancelled && setError(errorText(e)),
       );
     const first = setTimeout(() => void load(), TYPING_MS);
     const timer = setInterval(() => void load(), REFRESH_MS);
@@ -104,7 +105,7 @@ export function AuditView() {
         <>
           <p className="muted audit-count">
             {entries.length === SHOWN ? `Newest ${SHOWN} matching entries` : `${entries.length} matching entries`}, newest first ·
-            times in {OPERATOR_ZONE === 'UTC' ? 'UTC' : `${OPERATOR_ZONE}, UTC on hover`}
+            times in {zone === 'UTC' ? 'UTC' : `${zone}, UTC on hover`}
           </p>
           <table className="audit-table" aria-label="Audit entries">
             <thead>
@@ -125,7 +126,7 @@ export function AuditView() {
                   <tr className={`audit-row audit-${e.type}`}>
                     <td>{e.seq}</td>
                     <td className="audit-time">
-                      <LocalTime ms={Date.parse(e.ts)} />
+                      <Time ms={Date.parse(e.ts)} seconds />
                     </td>
                     <td>{e.type.replace(/_/g, ' ')}</td>
                     <td>{e.operator}</td>
@@ -184,12 +185,9 @@ function ExportButtons({ filter }: { filter: Filter }) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const save = (format: 'jsonl' | 'csv') => {
-    const bridge = useConsole.getState().bridge;
-    if (!bridge) return;
     setBusy(true);
     setProblem(null);
-    bridge
-      .invoke('audit:export', { format, ...query(filter) })
+    invoke('audit:export', { format, ...query(filter) })
       .then(
         (file) => {
           const url = URL.createObjectURL(new Blob([file.content], { type: file.mimeType }));
@@ -202,7 +200,7 @@ function ExportButtons({ filter }: { filter: Filter }) {
           // The download has its own copy once started; the next task can let the blob go.
           setTimeout(() => URL.revokeObjectURL(url), 0);
         },
-        (e: unknown) => setProblem(e instanceof Error ? e.message : String(e)),
+        (e: unknown) => setProblem(errorText(e)),
       )
       .finally(() => setBusy(false));
   };

@@ -1,7 +1,7 @@
 import type { EvidenceSnapshot, KpiEvidence } from '../../../shared/cadence.js';
 import { formatDuration, formatKpiValue, formatPercent } from '../../../shared/format.js';
 import { KPIS } from '../../../shared/kpi.js';
-import { Time } from './Time.js';
+import { Time } from '../common/Time.js';
 
 /**
  * The launch clock runs on from the last stream event, and heartbeats arrive every second, so

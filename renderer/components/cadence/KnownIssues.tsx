@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { KnownIssueStatusSchema, type KnownIssue, type KnownIssueStatus } from '../../../shared/cadence.js';
-import { Time } from './Time.js';
-import { useInvoke } from './use-invoke.js';
+import { Time } from '../common/Time.js';
+import { useInvoke } from '../../bridge/use-invoke.js';
 
 const STATUS_TEXT: Record<KnownIssueStatus, string> = { open: 'Open', monitoring: 'Monitoring', fixed: 'Fixed' };
 

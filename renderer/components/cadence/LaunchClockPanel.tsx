@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import type { LaunchClock } from '../../../shared/cadence.js';
 import { formatMinutes } from '../../../shared/time-format.js';
-import { Time } from './Time.js';
-import { useInvoke } from './use-invoke.js';
+import { fromFieldValue, Time, toFieldValue } from '../common/Time.js';
+import { useInvoke } from '../../bridge/use-invoke.js';
 
 /** T0, where it came from, the launch clock now, and the way to set or clear T0. */
 export function LaunchClockPanel({ clock, now }: { clock: LaunchClock | null; now: number }) {
@@ -44,9 +44,9 @@ export function LaunchClockPanel({ clock, now }: { clock: LaunchClock | null; no
 }
 
 function T0Form({ initial, canClear, onDone }: { initial: number; canClear: boolean; onDone: () => void }) {
-  const [value, setValue] = useState(toLocalInput(initial));
+  const [value, setValue] = useState(toFieldValue(initial));
   const { invoke, error, busy } = useInvoke();
-  const parsed = value ? new Date(value).getTime() : NaN;
+  const parsed = fromFieldValue(value) ?? NaN;
   const save = async (t0: string | null) => {
     if (await invoke('cadence:set-t0', { t0 })) onDone();
   };
@@ -85,11 +85,4 @@ function T0Form({ initial, canClear, onDone }: { initial: number; canClear: bool
 function elapsed(now: number, t0: number): string {
   const min = Math.floor(Math.abs(now - t0) / 60_000);
   return now >= t0 ? `T0+${formatMinutes(min)}` : `T0 in ${formatMinutes(min)}`;
-}
-
-/** The value a datetime-local input takes: the browser's own zone, minutes precision. */
-function toLocalInput(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }

@@ -1,14 +1,14 @@
 import { countdown } from '../../../shared/time-format.js';
-import { useConsole } from '../../store.js';
-import { reviewName, urgency } from './review-text.js';
-import { useReviewSelection } from './review-selection.js';
+import { selectCadence } from '../../state/cadence.js';
+import { useConsole } from '../../state/store.js';
+import { dueIn, reviewName, urgency } from '../../../shared/review-text.js';
 import './cadence.css';
 
 /** The next review and the time to it, in the top bar on every screen; a click opens it on the Reviews tab. */
 export function ReviewCountdown() {
-  const cadence = useConsole((s) => s.snapshot?.cadence);
+  const cadence = useConsole(selectCadence);
   const setView = useConsole((s) => s.setView);
-  const select = useReviewSelection((s) => s.select);
+  const select = useConsole((s) => s.selectReview);
   if (!cadence) return null;
   const next = cadence.reviews.find((r) => r.review.id === cadence.nextReviewId);
 
@@ -18,8 +18,10 @@ export function ReviewCountdown() {
   else if (!next) text = 'All reviews of the first 48 hours done';
   else {
     const { review, status } = next;
-    const when = countdown(cadence.now, review.dueAt).text;
-    text = status === 'in_progress' ? `${reviewName(review)} in progress, ${when.replace(/^in /, 'due in ')}` : `${reviewName(review)} ${when}`;
+    text =
+      status === 'in_progress'
+        ? `${reviewName(review)} in progress, ${dueIn(cadence.now, review.dueAt)}`
+        : `${reviewName(review)} ${countdown(cadence.now, review.dueAt).text}`;
     level = urgency(review.dueAt, cadence.now);
   }
 

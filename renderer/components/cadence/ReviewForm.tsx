@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { CheckVerdict, ReviewCheckDefinition, ReviewCheckRecord, ReviewDecision, ReviewRecord } from '../../../shared/cadence.js';
 import type { ReviewView } from '../../../shared/console-state.js';
-import { useConsole } from '../../store.js';
+import { useConsole } from '../../state/store.js';
 import { EvidenceKpi, EvidenceSummary } from './EvidencePanel.js';
-import { dismissReviewNotices } from './review-notices.js';
-import { DECISION_TEXT, reviewName, statusText } from './review-text.js';
-import { Time } from './Time.js';
-import { useInvoke } from './use-invoke.js';
+import { decisionTitle, reviewName, statusText } from '../../../shared/review-text.js';
+import { Time } from '../common/Time.js';
+import { useInvoke } from '../../bridge/use-invoke.js';
 
 const DECISIONS: ReviewDecision[] = ['continue', 'hold', 'rollback'];
 
@@ -30,7 +29,7 @@ export function ReviewForm({ view, now }: { view: ReviewView; now: number }) {
 function NotOpened({ view }: { view: ReviewView }) {
   const { invoke, error, busy } = useInvoke();
   const open = async () => {
-    if (await invoke('review:open', { reviewId: view.review.id })) dismissReviewNotices(view.review.id);
+    if (await invoke('review:open', { reviewId: view.review.id })) useConsole.getState().dismissReviewNotices(view.review.id);
   };
   return (
     <div className="not-opened">
@@ -168,7 +167,7 @@ function DecisionForm({ view, record }: { view: ReviewView; record: ReviewRecord
         {DECISIONS.map((d) => (
           <label key={d} className={`decision-option decision-${d}`}>
             <input type="radio" name={`${view.review.id}-decision`} checked={decision === d} onChange={() => setDecision(d)} />
-            {DECISION_TEXT[d]}
+            {decisionTitle(d)}
           </label>
         ))}
       </fieldset>
@@ -192,7 +191,7 @@ function DecisionForm({ view, record }: { view: ReviewView; record: ReviewRecord
 function CompletedDecision({ record }: { record: ReviewRecord }) {
   return (
     <p className={`completed decision-${record.decision ?? 'none'}`} aria-label="Decision">
-      Decision: <strong>{record.decision ? DECISION_TEXT[record.decision] : '—'}</strong> · completed by {record.completedBy} at{' '}
+      Decision: <strong>{record.decision ? decisionTitle(record.decision) : '—'}</strong> · completed by {record.completedBy} at{' '}
       <Time ms={Date.parse(record.completedAt ?? record.openedAt)} /> · read-only
     </p>
   );

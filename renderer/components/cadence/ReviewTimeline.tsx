@@ -1,8 +1,8 @@
 import type { ReviewView } from '../../../shared/console-state.js';
-import { DECISION_TEXT, reviewName, shortStatusText, urgency } from './review-text.js';
-import { dismissReviewNotices } from './review-notices.js';
-import { Time } from './Time.js';
-import { useInvoke } from './use-invoke.js';
+import { decisionTitle, reviewName, shortStatusText, urgency } from '../../../shared/review-text.js';
+import { Time } from '../common/Time.js';
+import { useConsole } from '../../state/store.js';
+import { useInvoke } from '../../bridge/use-invoke.js';
 
 /** The whole 48 hours on one screen: every review, when it is due, what was done, when and by whom. */
 export function ReviewTimeline({
@@ -19,7 +19,7 @@ export function ReviewTimeline({
   const { invoke, error, busy } = useInvoke();
   const open = async (id: string) => {
     if (!(await invoke('review:open', { reviewId: id }))) return;
-    dismissReviewNotices(id);
+    useConsole.getState().dismissReviewNotices(id);
     onSelect(id);
   };
   return (
@@ -61,7 +61,7 @@ export function ReviewTimeline({
                   </button>
                 </th>
                 <td>
-                  <Time ms={review.dueAt} short />
+                  <Time ms={review.dueAt} form="day" />
                 </td>
                 <td>
                   <span className={`status-pill urgency-${level}`}>{shortStatusText(status, review.dueAt, now)}</span>
@@ -69,9 +69,9 @@ export function ReviewTimeline({
                 <td className="outcome">
                   {record?.completedAt ? (
                     <span>
-                      <strong className={`decision-${record.decision ?? 'none'}`}>{record.decision ? DECISION_TEXT[record.decision] : '—'}</strong>{' '}
+                      <strong className={`decision-${record.decision ?? 'none'}`}>{record.decision ? decisionTitle(record.decision) : '—'}</strong>{' '}
                       <span className="muted who">
-                        by {record.completedBy} · <Time ms={Date.parse(record.completedAt)} short />
+                        by {record.completedBy} · <Time ms={Date.parse(record.completedAt)} form="day" />
                       </span>
                     </span>
                   ) : record ? (

@@ -1,17 +1,18 @@
-import { useConsole } from '../../store.js';
+import { selectIntents } from '../../state/snapshot.js';
+import { selectCadence } from '../../state/cadence.js';
+import { useConsole } from '../../state/store.js';
 import { KnownIssues } from './KnownIssues.js';
 import { LaunchClockPanel } from './LaunchClockPanel.js';
 import { ReviewForm } from './ReviewForm.js';
 import { ReviewTimeline } from './ReviewTimeline.js';
-import { useReviewSelection } from './review-selection.js';
 import './cadence.css';
 
 /** The Reviews tab: launch clock, the 48-hour timeline, the review at hand and the known issues, on one screen. */
 export function ReviewsView() {
-  const cadence = useConsole((s) => s.snapshot?.cadence);
-  const intents = useConsole((s) => s.snapshot?.intents);
-  const selected = useReviewSelection((s) => s.selected);
-  const select = useReviewSelection((s) => s.select);
+  const cadence = useConsole(selectCadence);
+  const intents = useConsole(selectIntents);
+  const selected = useConsole((s) => s.selectedReview);
+  const select = useConsole((s) => s.selectReview);
   if (!cadence) return null;
   const shownId = selected ?? cadence.nextReviewId;
   const shown = cadence.reviews.find((r) => r.review.id === shownId) ?? null;

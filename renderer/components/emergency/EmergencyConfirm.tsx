@@ -1,10 +1,13 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ActionOutcome } from '../../../shared/actions.js';
 import type { PreparedAction } from '../../../shared/bridge.js';
-import { useConsole, type EmergencyRequest } from '../../store.js';
-import { ACTION_TITLES } from './action-text.js';
+import { selectOperator } from '../../state/snapshot.js';
+import { selectInFlight, type EmergencyRequest } from '../../state/emergency.js';
+import { useConsole } from '../../state/store.js';
+import { ACTION_TITLES } from '../../../shared/action-text.js';
 import { OutcomeText } from './OutcomeText.js';
 import './emergency.css';
+import { errorText, invoke } from '../../bridge/invoke.js';
 
 type Phase =
   | { kind: 'preparing' }
@@ -21,15 +24,12 @@ export function EmergencyConfirm() {
   return <ConfirmDialog request={request} />;
 }
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 function ConfirmDialog({ request }: { request: EmergencyRequest }) {
   const close = useConsole((s) => s.closeEmergency);
-  const owner = useConsole((s) => s.snapshot?.operator ?? null);
+  const owner = useConsole(selectOperator);
   const streamPhase = useConsole((s) => s.snapshot?.stream.phase);
-  const inFlight = useConsole((s) => s.snapshot?.actions.inFlight ?? null);
+  const inFlight = useConsole(selectInFlight);
   const [phase, setPhase] = useState<Phase>({ kind: 'preparing' });
   const [reason, setReason] = useState(request.reason ?? '');
   const [attempt, setAttempt] = useState(0);
@@ -47,17 +47,12 @@ function ConfirmDialog({ request }: { request: EmergencyRequest }) {
     setReason(request.reason ?? '');
     setPhase({ kind: 'preparing' });
     let cancelled = false;
-    const bridge = useConsole.getState().bridge;
-    if (!bridge) {
-      setPhase({ kind: 'prepare-failed', error: 'Not connected to the console core' });
-      return;
-    }
     const req = {
       action: request.action,
       ...(request.intents && request.intents.length > 0 ? { intents: request.intents } : {}),
       ...(request.share !== undefined ? { share: request.share } : {}),
     };
-    bridge.invoke('routing:prepare', req).then(
+    invoke('routing:prepare', req).then(
       (prepared) => !cancelled && setPhase({ kind: 'ready', prepared }),
       (e: unknown) => !cancelled && setPhase({ kind: 'prepare-failed', error: errorText(e) }),
     );
@@ -83,9 +78,7 @@ function ConfirmDialog({ request }: { request: EmergencyRequest }) {
     const mine = generation.current;
     setPhase({ kind: 'sending', prepared });
     const text = reason.trim();
-    useConsole
-      .getState()
-      .bridge!.invoke('routing:execute', { intentId: prepared.intent.id, ...(text ? { reason: text } : {}) })
+    invoke('routing:execute', { intentId: prepared.intent.id, ...(text ? { reason: text } : {}) })
       .then(
         (outcome) => mine === generation.current && setPhase({ kind: 'done', prepared, outcome }),
         (e: unknown) => mine === generation.current && setPhase({ kind: 'send-failed', prepared, error: errorText(e) }),
@@ -200,9 +193,7 @@ function TakeShift({ error, onTaken }: { error: string; onTaken: () => void }) {
       setProblem('Type your name first');
       return;
     }
-    useConsole
-      .getState()
-      .bridge!.invoke('operator:set-shift-owner', { name: trimmed })
+    invoke('operator:set-shift-owner', { name: trimmed })
       .then(onTaken, (e: unknown) => setProblem(errorText(e)));
   };
   return (

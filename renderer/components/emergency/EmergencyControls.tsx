@@ -2,8 +2,11 @@ import { useState } from 'react';
 import type { ActionsView, RoutingView } from '../../../shared/console-state.js';
 import { formatDuration } from '../../../shared/format.js';
 import { EMERGENCY_SHORTCUT } from '../../../shared/shortcuts.js';
-import { useConsole } from '../../store.js';
-import { ACTION_TITLES, requestTitle, titleOfAction } from './action-text.js';
+import { ACTION_TITLES, actionLabel, titleOfAction } from '../../../shared/action-text.js';
+import { invoke } from '../../bridge/invoke.js';
+import { selectActions, selectRouting } from '../../state/emergency.js';
+import { selectIntents } from '../../state/snapshot.js';
+import { useConsole } from '../../state/store.js';
 import { OutcomeText } from './OutcomeText.js';
 import './emergency.css';
 
@@ -15,9 +18,9 @@ const ORIGIN = 'emergency controls';
  * stream, so it works the same while the stream is stale or down.
  */
 export function EmergencyControls() {
-  const routing = useConsole((s) => s.snapshot?.routing);
-  const actions = useConsole((s) => s.snapshot?.actions);
-  const intents = useConsole((s) => s.snapshot?.intents);
+  const routing = useConsole(selectRouting);
+  const actions = useConsole(selectActions);
+  const intents = useConsole(selectIntents);
   const now = useConsole((s) => s.snapshot?.generatedAt);
   if (!routing || !actions || !intents || now === undefined) {
     return <section className="panel emergency" aria-label="Emergency controls" />;
@@ -36,7 +39,7 @@ export function EmergencyControls() {
       {actions.lastOutcome && (
         <div className="em-block" aria-label="Last action">
           <h3>
-            Last action: {requestTitle(actions.lastOutcome.request)}, by {actions.lastOutcome.request.operator}
+            Last action: {actionLabel(actions.lastOutcome.request)}, by {actions.lastOutcome.request.operator}
           </h3>
           <OutcomeText outcome={actions.lastOutcome} at={actions.lastOutcomeAt} announce={false} />
         </div>
@@ -50,10 +53,7 @@ function ProviderState({ routing, now }: { routing: RoutingView; now: number }) 
   const [refreshing, setRefreshing] = useState(false);
   const refresh = () => {
     setRefreshing(true);
-    void useConsole
-      .getState()
-      .bridge?.invoke('routing:refresh', {})
-      .finally(() => setRefreshing(false));
+    void invoke('routing:refresh', {}).finally(() => setRefreshing(false));
   };
   const s = routing.state;
   const age = routing.observedAt === null ? null : formatDuration(Math.max(0, now - routing.observedAt));

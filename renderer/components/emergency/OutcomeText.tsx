@@ -1,6 +1,6 @@
 import type { ActionOutcome } from '../../../shared/actions.js';
-import { LocalTime } from '../audit/LocalTime.js';
-import { statusWord } from './action-text.js';
+import { Time } from '../common/Time.js';
+import { ACTION_STATUS_TEXT } from '../../../shared/action-text.js';
 
 /**
  * An action's outcome in words. "Verified" appears only for a read-back that showed the change;
@@ -15,12 +15,12 @@ export function OutcomeText({ outcome, at, announce }: { outcome: ActionOutcome;
       aria-label="Action outcome"
     >
       <strong className="em-outcome-word">
-        {verified ? `Verified in ${Math.round(outcome.elapsedMs)} ms` : statusWord(outcome.status)}
+        {verified ? `Verified in ${Math.round(outcome.elapsedMs)} ms` : ACTION_STATUS_TEXT[outcome.status]}
       </strong>
       {at !== null && (
         <span className="muted">
           {' '}
-          at <LocalTime ms={at} withDate={false} />
+          at <Time ms={at} form="clock" seconds />
         </span>
       )}
       <p className="em-known">{outcome.knownText}</p>

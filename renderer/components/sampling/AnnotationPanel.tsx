@@ -10,7 +10,7 @@ import {
   type Verdict,
 } from '../../../shared/sampling.js';
 import { formatUtc } from '../../../shared/time-format.js';
-import { formatClock } from './time.js';
+import { formatTime } from '../common/Time.js';
 
 export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: number } | { kind: 'error'; message: string };
 
@@ -125,7 +125,7 @@ function SaveStatus({ save }: { save: SaveState }) {
       : save.kind === 'saving'
         ? 'Saving…'
         : save.kind === 'saved'
-          ? `Saved at ${formatClock(save.at)}`
+          ? `Saved at ${formatTime(save.at, 'clock', true)}`
           : `Not saved: ${save.message}`;
   return (
     <p

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { CallRecord } from '../../../shared/protocol.js';
 import { FAILURE_SIGNALS, failureSignals } from '../../../shared/sampling.js';
-import { callOffset, Time } from './time.js';
+import { Time } from '../common/Time.js';
+import { callOffset } from './call-offset.js';
 
 /** What the record says about the call as a whole: who, when, how it ended, and what went wrong. */
 export function CallDetails({

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import type { SessionListItem } from '../../../shared/bridge.js';
 import { SAMPLE_SIZE, SeedSchema } from '../../../shared/sampling.js';
-import { useConsole } from '../../store.js';
-import { fromFieldValue, toFieldValue } from './time.js';
+import { useConsole } from '../../state/store.js';
+import { fromFieldValue, toFieldValue } from '../common/Time.js';
+import { invoke } from '../../bridge/invoke.js';
 
 type RangeChoice = 'launch' | 'custom';
 
@@ -38,7 +39,7 @@ export function DrawSampleForm({ onDrawn }: { onDrawn: (item: SessionListItem) =
     }
     setBusy(true);
     try {
-      onDrawn(await useConsole.getState().bridge!.invoke('sampling:start', problem));
+      onDrawn(await invoke('sampling:start', problem));
     } catch (err) {
       setError((err as Error).message);
     } finally {

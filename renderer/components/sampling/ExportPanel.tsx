@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { BridgeRequest } from '../../../shared/bridge.js';
-import { useConsole } from '../../store.js';
+import { invoke } from '../../bridge/invoke.js';
 
 type Kind = BridgeRequest<'sampling:export'>['kind'];
 
@@ -18,7 +18,7 @@ export function ExportPanel({ sessionId }: { sessionId: string }) {
   const download = async (kind: Kind) => {
     setMessage(null);
     try {
-      const file = await useConsole.getState().bridge!.invoke('sampling:export', { sessionId, kind, unmasked });
+      const file = await invoke('sampling:export', { sessionId, kind, unmasked });
       const url = URL.createObjectURL(new Blob([file.content], { type: file.mimeType }));
       const a = document.createElement('a');
       a.href = url;

@@ -1,5 +1,5 @@
 import { useEffect, useState, type RefObject } from 'react';
-import { useConsole } from '../../store.js';
+import { invoke } from '../../bridge/invoke.js';
 
 type State = { kind: 'loading' } | { kind: 'ready'; url: string } | { kind: 'missing'; reason: string };
 
@@ -24,9 +24,7 @@ export function RecordingPlayer({
   useEffect(() => {
     let url: string | null = null;
     let live = true;
-    useConsole
-      .getState()
-      .bridge!.invoke('sampling:recording', { sessionId, callId })
+    invoke('sampling:recording', { sessionId, callId })
       .then((r) => {
         if (!live) return;
         if ('missing' in r) {

@@ -9,18 +9,18 @@ import {
   type SessionSummary,
   type Verdict,
 } from '../../../shared/sampling.js';
-import { useConsole } from '../../store.js';
+import { useConsole } from '../../state/store.js';
 import { AnnotationPanel, type SaveState } from './AnnotationPanel.js';
 import { AnnotationSaver, type AnnotationChange } from './annotation-saver.js';
 import { CallDetails } from './CallDetails.js';
 import { CallList } from './CallList.js';
 import { ExportPanel } from './ExportPanel.js';
 import { RecordingPlayer } from './RecordingPlayer.js';
-import { useSamplingUi } from './sampling-store.js';
 import { progressText } from './SessionList.js';
 import { SpreadTable } from './SpreadTable.js';
 import { SummaryPanel } from './SummaryPanel.js';
 import { Transcript } from './Transcript.js';
+import { invoke } from '../../bridge/invoke.js';
 
 /** Keys typed into a field are text, not shortcuts. */
 function isTyping(target: EventTarget | null): boolean {
@@ -31,9 +31,9 @@ function isTyping(target: EventTarget | null): boolean {
 
 /** Replay and annotation of one session, every action on the keyboard. */
 export function ReplayScreen({ sessionId }: { sessionId: string }) {
-  const callIndex = useSamplingUi((s) => s.callIndex);
-  const setCallIndex = useSamplingUi((s) => s.setCallIndex);
-  const close = useSamplingUi((s) => s.close);
+  const callIndex = useConsole((s) => s.callIndex);
+  const setCallIndex = useConsole((s) => s.setCallIndex);
+  const close = useConsole((s) => s.closeReplay);
   const [detail, setDetail] = useState<SessionDetail | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [annotations, setAnnotations] = useState<Record<string, Annotation>>({});
@@ -45,12 +45,12 @@ export function ReplayScreen({ sessionId }: { sessionId: string }) {
 
   const load = useCallback(async () => {
     try {
-      const d = await useConsole.getState().bridge!.invoke('sampling:session', { sessionId });
+      const d = await invoke('sampling:session', { sessionId });
       setDetail(d);
       setAnnotations(Object.fromEntries(d.annotations.map((a) => [a.callId, a])));
       setSummary(d.summary);
       setLoadError(null);
-      const ui = useSamplingUi.getState();
+      const ui = useConsole.getState();
       if (ui.callIndex === null) {
         const firstOpen = d.stored.calls.findIndex((c) => !d.annotations.some((a) => a.callId === c.id && a.verdict !== null));
         ui.setCallIndex(Math.max(0, firstOpen));
@@ -76,7 +76,7 @@ export function ReplayScreen({ sessionId }: { sessionId: string }) {
   /** The screen shows each change before the core confirms it, and resyncs when one fails. */
   const saver = useMemo(
     () =>
-      new AnnotationSaver((request) => useConsole.getState().bridge!.invoke('sampling:annotate', request), {
+      new AnnotationSaver((request) => invoke('sampling:annotate', request), {
         saving: () => setSave({ kind: 'saving' }),
         settled: (saved) => {
           setAnnotations((all) => ({ ...all, [saved.annotation.callId]: saved.annotation }));
@@ -141,7 +141,7 @@ export function ReplayScreen({ sessionId }: { sessionId: string }) {
   const reveal = async () => {
     if (!callId) return;
     try {
-      const d = await useConsole.getState().bridge!.invoke('sampling:reveal', { sessionId, callId });
+      const d = await invoke('sampling:reveal', { sessionId, callId });
       setRevealed(d.stored.calls.find((c) => c.id === d.revealedCallId) ?? null);
     } catch (e) {
       setSave({ kind: 'error', message: (e as Error).message });

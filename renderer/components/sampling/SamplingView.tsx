@@ -1,31 +1,31 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SessionDetail, SessionListItem } from '../../../shared/bridge.js';
-import { useConsole } from '../../store.js';
+import { useConsole } from '../../state/store.js';
 import { DrawSampleForm } from './DrawSampleForm.js';
 import { ReplayScreen } from './ReplayScreen.js';
-import { useSamplingUi } from './sampling-store.js';
 import { SessionList } from './SessionList.js';
 import { SpreadTable } from './SpreadTable.js';
 import './sampling.css';
+import { invoke } from '../../bridge/invoke.js';
 
 /** The Sampling tab: draw a sample and pick a session, or replay and annotate the open one. */
 export function SamplingView() {
-  const sessionId = useSamplingUi((s) => s.sessionId);
+  const sessionId = useConsole((s) => s.replaySession);
   return sessionId ? <ReplayScreen key={sessionId} sessionId={sessionId} /> : <SamplingOverview />;
 }
 
 function SamplingOverview() {
   const sessionCount = useConsole((s) => s.snapshot?.sampling.sessions ?? 0);
-  const open = useSamplingUi((s) => s.open);
-  const lastDrawn = useSamplingUi((s) => s.lastDrawn);
-  const setLastDrawn = useSamplingUi((s) => s.setLastDrawn);
+  const open = useConsole((s) => s.openReplay);
+  const lastDrawn = useConsole((s) => s.lastDrawn);
+  const setLastDrawn = useConsole((s) => s.setLastDrawn);
   const [sessions, setSessions] = useState<SessionListItem[] | null>(null);
   const [drawn, setDrawn] = useState<SessionDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     try {
-      setSessions(await useConsole.getState().bridge!.invoke('sampling:sessions', {}));
+      setSessions(await invoke('sampling:sessions', {}));
     } catch (e) {
       setError((e as Error).message);
     }
@@ -37,9 +37,7 @@ function SamplingOverview() {
   useEffect(() => {
     if (!lastDrawn) return;
     let live = true;
-    useConsole
-      .getState()
-      .bridge!.invoke('sampling:session', { sessionId: lastDrawn })
+    invoke('sampling:session', { sessionId: lastDrawn })
       .then((d) => live && setDrawn(d))
       .catch((e: Error) => live && setError(e.message));
     return () => {

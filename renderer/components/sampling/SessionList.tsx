@@ -1,5 +1,5 @@
 import type { SessionListItem } from '../../../shared/bridge.js';
-import { Time } from './time.js';
+import { Time } from '../common/Time.js';
 
 export function progressText(p: { annotated: number; total: number }): string {
   return `${p.annotated} of ${p.total} annotated`;

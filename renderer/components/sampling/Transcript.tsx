@@ -1,6 +1,6 @@
 import { KPIS, kpiStatus } from '../../../shared/kpi.js';
 import type { CallRecord, Turn } from '../../../shared/protocol.js';
-import { callOffset } from './time.js';
+import { callOffset } from './call-offset.js';
 
 /** The turn playing at `ms`: the last one started by then. */
 export function turnAt(turns: readonly Turn[], ms: number | null): number {

@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
-import { useConsole } from '../../store.js';
-import { Time } from '../cadence/Time.js';
-import { useInvoke } from '../cadence/use-invoke.js';
+import { selectOperator } from '../../state/snapshot.js';
+import { useConsole } from '../../state/store.js';
+import { Time } from '../common/Time.js';
+import { useInvoke } from '../../bridge/use-invoke.js';
 import './shift.css';
 
 /** The current shift owner on every screen; every action is stamped with this name. */
 export function ShiftOwnerBadge() {
-  const owner = useConsole((s) => s.snapshot?.operator ?? null);
+  const owner = useConsole(selectOperator);
   const [editing, setEditing] = useState(false);
   return (
     <section className={`shift-owner ${owner ? '' : 'shift-owner-none'}`} aria-label="Shift owner">
@@ -14,7 +15,7 @@ export function ShiftOwnerBadge() {
         <span className="shift-owner-caption">Shift owner</span>
         {owner ? (
           <span>
-            <strong>{owner.name}</strong> <span className="muted">since <Time ms={Date.parse(owner.since)} short /></span>
+            <strong>{owner.name}</strong> <span className="muted">since <Time ms={Date.parse(owner.since)} form="day" /></span>
           </span>
         ) : (
           <strong className="warn-text">Nobody: set one to act</strong>

@@ -1,0 +1,30 @@
+import type { StateCreator } from 'zustand';
+import type { RoutingActionName } from '../../shared/protocol.js';
+import type { ConsoleState } from './store.js';
+
+/** What another screen asks the emergency controls to confirm (an alert's action, a review's rollback). */
+export interface EmergencyRequest {
+  action: RoutingActionName;
+  intents?: string[];
+  share?: number;
+  reason?: string;
+  /** Where the request came from, shown in the confirm. */
+  origin: string;
+}
+
+export interface EmergencySlice {
+  emergency: EmergencyRequest | null;
+  openEmergency(request: EmergencyRequest): void;
+  closeEmergency(): void;
+}
+
+export const createEmergencySlice: StateCreator<ConsoleState, [], [], EmergencySlice> = (set) => ({
+  emergency: null,
+  openEmergency: (emergency) => set({ emergency }),
+  closeEmergency: () => set({ emergency: null }),
+});
+
+export const selectRouting = (s: ConsoleState) => s.snapshot?.routing;
+export const selectActions = (s: ConsoleState) => s.snapshot?.actions;
+export const selectInFlight = (s: ConsoleState) => s.snapshot?.actions.inFlight ?? null;
+export const selectAuditOpened = (s: ConsoleState) => s.snapshot?.actions.auditOpened;
