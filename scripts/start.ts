@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveLaunchOptions } from '../electron/core/launch-options.js';
+import { parseFlags, resolveLaunchOptions } from '../electron/core/launch-options.js';
+import { DataDirLockedError, dataDirHolder } from '../electron/core/storage/data-dir-lock.js';
 import { startWebHost } from '../electron/web-host.js';
 import { startSimulator } from '../sim/server.js';
 import { buildIfNeeded } from './build-if-needed.js';
@@ -33,14 +34,24 @@ function chromium(): string | null {
 }
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const dataDir = resolve(
+    parseFlags(argv).dataDir ??
+      process.env.LAUNCH_DATA_DIR ??
+      // Each start plays a new simulated launch, so it gets fresh records (T0, reviews, alerts, audit).
+      join(root, '.launch-data', `simulator-${new Date().toISOString().replace(/[:.]/g, '-')}`),
+  );
+  // Refused before the simulator starts: the console that holds the folder is named at once.
+  // The host started below takes the folder itself (the desktop app in its own process).
+  const holder = dataDirHolder(dataDir);
+  if (holder) throw new DataDirLockedError(dataDir, holder);
   buildIfNeeded(root);
   const sim = await startSimulator({ port: SIM_PORT, seed: 7, rate: 2, speed: 1 });
   process.stdout.write(`Launch simulator at ${sim.url} (stream and routing provider)\n`);
   const env = {
     ...process.env,
     LAUNCH_CONFIG: process.env.LAUNCH_CONFIG ?? join(root, 'config', 'simulator.launch.json'),
-    // Each start plays a new simulated launch, so it gets fresh records (T0, reviews, alerts, audit).
-    LAUNCH_DATA_DIR: process.env.LAUNCH_DATA_DIR ?? join(root, '.launch-data', `simulator-${new Date().toISOString().replace(/[:.]/g, '-')}`),
+    LAUNCH_DATA_DIR: dataDir,
     LAUNCH_STREAM_URL: process.env.LAUNCH_STREAM_URL ?? sim.url,
     LAUNCH_ROUTING_URL: process.env.LAUNCH_ROUTING_URL ?? sim.url,
     LAUNCH_ROUTING_TOKEN: process.env.LAUNCH_ROUTING_TOKEN ?? sim.token,
@@ -48,7 +59,7 @@ async function main(): Promise<void> {
 
   const electron = electronBinary();
   if (electron && (process.env.DISPLAY || process.platform !== 'linux')) {
-    const child = spawn(electron, [join(root, 'dist', 'electron', 'main.js'), ...process.argv.slice(2)], {
+    const child = spawn(electron, [join(root, 'dist', 'electron', 'main.js'), ...argv], {
       stdio: 'inherit',
       env,
     });
@@ -57,7 +68,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const host = await startWebHost(resolveLaunchOptions(process.argv.slice(2), env));
+  const host = await startWebHost(resolveLaunchOptions(argv, env));
   process.stdout.write(`Launch Console at ${host.url}\n`);
   const browser = chromium();
   if (browser && process.env.DISPLAY && process.env.LAUNCH_CONSOLE_NO_BROWSER !== '1') {

@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { WsClientFrameSchema, type ConsolePush, type WsServerFrame } from '../../shared/bridge.js';
 import { describeZodError } from '../../shared/protocol.js';
 import type { BridgeDispatch } from '../core/engine/bridge-dispatch.js';
+import type { LocalAddress } from './local-address.js';
 
 export const BRIDGE_PATH = '/bridge';
 const AUTH_TIMEOUT_MS = 5000;

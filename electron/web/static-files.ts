@@ -1,62 +1,47 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
-import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
+import { normalize, sep } from 'node:path';
+import { cacheControlFor, ERROR_TEXT, SECURITY_HEADERS } from '../host-common/security-headers.js';
+import { contentTypeOf, resolveStaticPath } from '../host-common/static-path.js';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.wav': 'audio/wav',
-};
+const ALLOWED_METHODS = 'GET, HEAD';
 
-/**
- * The file a request path names inside `base`, or why it is refused. Shared with the desktop
- * shell's app:// handler so both hosts refuse the same paths.
- */
-export function resolveStaticPath(base: string, pathname: string): { path: string } | { status: 400 | 403 } {
-  let rel: string;
-  try {
-    rel = pathname === '/' ? '/index.html' : decodeURIComponent(pathname);
-  } catch {
-    // Malformed percent-encoding: a bad request, never a crash of the host.
-    return { status: 400 };
-  }
-  const path = normalize(join(base, rel));
-  return path.startsWith(base) ? { path } : { status: 403 };
+function sendError(res: ServerResponse, status: keyof typeof ERROR_TEXT, extra: Record<string, string> = {}): void {
+  res
+    .writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...extra })
+    .end(ERROR_TEXT[status]);
 }
 
-/** Serves the built renderer; paths outside its folder are refused. */
-export function createStaticHandler(root: string) {
+/**
+ * Serves the built renderer, read only: GET and HEAD, files inside its folder, and requests
+ * addressed to this host's own name (a page on another site that rebinds its DNS name to
+ * 127.0.0.1 gets nothing).
+ */
+export function createStaticHandler(root: string, isOwnHost: (host: string | undefined) => boolean) {
   const base = normalize(root + sep);
   return async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!isOwnHost(req.headers.host)) return sendError(res, 421);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, { Allow: ALLOWED_METHODS });
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
     } catch {
-      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request');
-      return;
+      return sendError(res, 400);
     }
     const target = resolveStaticPath(base, url.pathname);
-    if ('status' in target) {
-      res.writeHead(target.status, { 'Content-Type': 'text/plain' }).end(target.status === 400 ? 'bad request' : 'forbidden');
-      return;
-    }
-    const { path } = target;
+    if ('status' in target) return sendError(res, target.status);
+    let body: Buffer;
     try {
-      const body = await readFile(path);
-      res.writeHead(200, {
-        'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
-        'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-        'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': 'no-store',
-      });
-      res.end(body);
+      body = await readFile(target.path);
     } catch {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: ${url.pathname}`);
+      return sendError(res, 404);
     }
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': contentTypeOf(target.path),
+      'Content-Length': String(body.length),
+      'Cache-Control': cacheControlFor(url.pathname),
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
   };
 }
