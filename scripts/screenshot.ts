@@ -1,5 +1,6 @@
 import { chromium } from '@playwright/test';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { startHarness } from '../test/e2e/harness.js';
 
 /**
@@ -7,7 +8,9 @@ import { startHarness } from '../test/e2e/harness.js';
  * a half of traffic, the web host, and Chromium. `npm run screenshot -- [view] [file]`;
  * SCREENSHOT_SCENARIOS=latency-spike,pii-leak plays simulator faults.
  */
-const [view = 'Dashboard', file = 'docs/dashboard.png'] = process.argv.slice(2);
+const { positionals } = parseArgs({ args: process.argv.slice(2), options: {}, strict: true, allowPositionals: true });
+if (positionals.length > 2) throw new Error(`usage: npm run screenshot -- [view] [file]; unexpected argument ${positionals[2]}`);
+const [view = 'Dashboard', file = 'docs/dashboard.png'] = positionals;
 const scenarios = process.env.SCREENSHOT_SCENARIOS?.split(',').filter(Boolean) ?? [];
 const h = await startHarness({ rate: 3, speed: 60, seed: 7, scenarios });
 const browser = await chromium.launch({

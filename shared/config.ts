@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { KPI_IDS } from './kpi.js';
-import { DEFAULT_INTENTS, describeZodError } from './protocol.js';
+import { didYouMean } from './did-you-mean.js';
+import { DEFAULT_INTENTS } from './protocol.js';
 
 /** The launch configuration: one JSON file, documented in docs/configuration.md. */
 
 export const KpiIdSchema = z.enum(KPI_IDS);
 
-export const AlertRuleSchema = z.object({
+export const AlertRuleSchema = z.strictObject({
   id: z.string().min(1),
   name: z.string().min(1),
   kpi: KpiIdSchema,
@@ -25,7 +26,7 @@ export const AlertRuleSchema = z.object({
   severity: z.enum(['info', 'warning', 'critical']),
   noData: z.enum(['nodata', 'ok', 'keep']).default('nodata'),
   recommendedAction: z
-    .object({
+    .strictObject({
       action: z.enum(['pause_ramp', 'route_fallback', 'stop_all', 'rollback']),
       text: z.string(),
       autoAct: z.boolean().default(false),
@@ -40,10 +41,10 @@ export type AlertRule = z.infer<typeof AlertRuleSchema>;
 
 export const RunbookStepSchema = z.string().min(1);
 
-export const LaunchConfigSchema = z.object({
+export const LaunchConfigSchema = z.strictObject({
   launchName: z.string().min(1).default('Voice agent launch'),
   stream: z
-    .object({
+    .strictObject({
       url: z.string().url().default('http://127.0.0.1:4100'),
       /** Name of the environment variable holding the stream token (never the token itself). */
       tokenEnv: z.string().default('LAUNCH_STREAM_TOKEN'),
@@ -51,7 +52,7 @@ export const LaunchConfigSchema = z.object({
     })
     .default({ url: 'http://127.0.0.1:4100', tokenEnv: 'LAUNCH_STREAM_TOKEN', staleAfterSec: 5 }),
   routing: z
-    .object({
+    .strictObject({
       baseUrl: z.string().url().default('http://127.0.0.1:4100'),
       tokenEnv: z.string().default('LAUNCH_ROUTING_TOKEN'),
       timeoutMs: z.number().int().positive().default(2000),
@@ -65,8 +66,8 @@ export const LaunchConfigSchema = z.object({
   baselines: z.partialRecord(KpiIdSchema, z.number()).default({}),
   rules: z.array(AlertRuleSchema).optional(),
   rollout: z
-    .object({
-      stages: z.array(z.object({ share: z.number().min(0).max(100), minHoldMin: z.number().nonnegative() })),
+    .strictObject({
+      stages: z.array(z.strictObject({ share: z.number().min(0).max(100), minHoldMin: z.number().nonnegative() })),
     })
     .default({
       stages: [
@@ -77,12 +78,49 @@ export const LaunchConfigSchema = z.object({
       ],
     }),
   webHost: z
-    .object({ port: z.number().int().min(0).max(65535).default(4310) })
+    .strictObject({ port: z.number().int().min(0).max(65535).default(4310) })
     .default({ port: 4310 }),
 });
 export type LaunchConfig = z.infer<typeof LaunchConfigSchema>;
 
 export class ConfigError extends Error {}
+
+/** The keys an object in the configuration accepts, found by following `path` through the schema. */
+function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let node: z.ZodType | undefined = schema;
+  const unwrap = (n: z.ZodType | undefined): z.ZodType | undefined => {
+    while (n instanceof z.ZodDefault || n instanceof z.ZodOptional || n instanceof z.ZodNullable) n = n.unwrap() as z.ZodType;
+    return n;
+  };
+  for (const step of path) {
+    node = unwrap(node);
+    if (node instanceof z.ZodObject) node = (node.shape as Record<string, z.ZodType>)[String(step)];
+    else if (node instanceof z.ZodArray) node = node.element as z.ZodType;
+    else if (node instanceof z.ZodRecord) node = node.valueType as z.ZodType;
+    else return [];
+  }
+  node = unwrap(node);
+  if (node instanceof z.ZodObject) return Object.keys(node.shape);
+  if (node instanceof z.ZodRecord && node.keyType instanceof z.ZodEnum) return node.keyType.options.map(String);
+  return [];
+}
+
+/**
+ * One line per problem, naming the field; a misspelt key is named with the nearest known one,
+ * since an ignored "baseURL" would silently send emergency actions to the default address.
+ */
+export function describeConfigError(error: z.ZodError, schema: z.ZodType = LaunchConfigSchema): string {
+  const lines: string[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeysAt(schema, issue.path);
+      for (const key of issue.keys) lines.push(`${[...issue.path, key].join('.')}: unknown key${didYouMean(key, known)}`);
+    } else {
+      lines.push(`${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`);
+    }
+  }
+  return lines.slice(0, 5).join('; ') + (lines.length > 5 ? `; and ${lines.length - 5} more` : '');
+}
 
 /** Parses a configuration text; the error names the file and the bad field. */
 export function parseLaunchConfig(text: string, source = 'launch configuration'): LaunchConfig {
@@ -93,6 +131,6 @@ export function parseLaunchConfig(text: string, source = 'launch configuration')
     throw new ConfigError(`${source} is not valid JSON: ${(e as Error).message}`);
   }
   const parsed = LaunchConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`${source} is invalid: ${describeZodError(parsed.error)}`);
+  if (!parsed.success) throw new ConfigError(`${source} is invalid: ${describeConfigError(parsed.error)}`);
   return parsed.data;
 }

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { didYouMean } from '../../shared/did-you-mean.js';
 import { ConfigError, LaunchConfigSchema, parseLaunchConfig, type LaunchConfig } from '../../shared/config.js';
+import { slug } from './lib/slug.js';
 
 /**
  * Where every host setting comes from, in order of precedence: command-line flag, environment
@@ -33,25 +36,36 @@ export interface LaunchOptions {
  * carries into the real launch: the folder is named after the configuration's launch name.
  */
 export function launchFolderName(launchName: string): string {
-  const slug = launchName
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80);
-  return slug || 'launch';
+  return slug(launchName, 'launch');
 }
 
+const FLAG_NAMES = Object.fromEntries(
+  Object.entries(HOST_SETTINGS).map(([key, s]) => [s.flag.slice(2), key as HostSetting]),
+) as Record<string, HostSetting>;
+
 export function parseFlags(argv: string[]): Partial<Record<HostSetting, string>> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: Object.fromEntries(Object.keys(FLAG_NAMES).map((name) => [name, { type: 'string' as const }])),
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    const flags = Object.values(HOST_SETTINGS).map((s) => s.flag);
+    const message = (e as Error).message.split('\n')[0] ?? '';
+    const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
+    if (unknown) throw new ConfigError(`unknown option ${unknown}${didYouMean(unknown, flags)}; known: ${flags.join(', ')}`);
+    const named = /^Option '(--[a-z-]+)/.exec(message)?.[1];
+    if (named) throw new ConfigError(`option ${named} needs a value (--flag value or --flag=value)`);
+    throw new ConfigError(`${message}; known options: ${flags.join(', ')}`);
+  }
   const out: Partial<Record<HostSetting, string>> = {};
-  const byFlag = new Map(Object.entries(HOST_SETTINGS).map(([k, v]) => [v.flag, k as HostSetting]));
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] ?? '';
-    const [flag, inline] = arg.split('=', 2) as [string, string | undefined];
-    const key = byFlag.get(flag as (typeof HOST_SETTINGS)[HostSetting]["flag"]);
-    if (!key) throw new ConfigError(`unknown option ${flag}; known: ${[...byFlag.keys()].join(', ')}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined || value.startsWith('--')) throw new ConfigError(`option ${flag} needs a value`);
+  for (const [name, value] of Object.entries(values)) {
+    const key = FLAG_NAMES[name];
+    if (!key || typeof value !== 'string') continue;
+    if (value === '') throw new ConfigError(`option --${name} needs a value`);
     out[key] = value;
   }
   return out;

@@ -49,6 +49,12 @@ describe('audit CLI', () => {
     expect(spawnCli('verify')).toMatchObject({ code: 2, err: expect.stringMatching(/verify takes exactly one <file>/) });
   });
 
+  it('names a misspelt option and the nearest known one', () => {
+    expect(run('export', good, '--fromat', 'csv')).toMatchObject({ code: 2, err: expect.stringMatching(/^unknown option: --fromat \(did you mean "--format"\?\)/) });
+    expect(run('export', good, 'extra', '--format=csv')).toMatchObject({ code: 2, err: expect.stringMatching(/^unexpected argument: extra/) });
+    expect(run('verify', good, '--fast')).toMatchObject({ code: 2, err: expect.stringMatching(/Unknown option '--fast'/) });
+  });
+
   it('verify: OK with the entry count, exit 0', () => {
     expect(run('verify', good)).toEqual({ code: 0, out: 'OK: 3 entries, chain intact\n', err: '' });
   });

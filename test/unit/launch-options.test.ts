@@ -26,11 +26,22 @@ describe('host options', () => {
   });
 
   it('names what was wrong', () => {
-    expect(() => resolveLaunchOptions(['--prot', '1'], {})).toThrow(/unknown option --prot/);
+    expect(() => resolveLaunchOptions(['--prot', '1'], {})).toThrow(/unknown option --prot \(did you mean "--port"\?\); known: --config/);
     expect(() => resolveLaunchOptions(['--port'], {})).toThrow(/--port needs a value/);
+    expect(() => resolveLaunchOptions(['--port', '--stream', 'http://x'], {})).toThrow(/--port needs a value/);
+    expect(() => resolveLaunchOptions(['--port='], {})).toThrow(/--port needs a value/);
+    expect(() => resolveLaunchOptions(['launch.json'], {})).toThrow(/Unexpected argument 'launch.json'/);
     expect(() => resolveLaunchOptions(['--port', 'x'], {})).toThrow(/port must be an integer/);
     expect(() => resolveLaunchOptions(['--stream', 'nope'], {})).toThrow(/stream or routing URL/);
     expect(() => resolveLaunchOptions(['--config', '/no/such/file.json'], {})).toThrow(/cannot read launch configuration/);
+  });
+});
+
+describe('command-line values', () => {
+  it('keeps everything after the first = of --flag=value', () => {
+    expect(resolveLaunchOptions(['--data-dir=/a=b'], {}, '/').dataDir).toBe('/a=b');
+    expect(resolveLaunchOptions(['--data-dir', '/x=y=z'], {}, '/').dataDir).toBe('/x=y=z');
+    expect(resolveLaunchOptions(['--routing=http://127.0.0.1:9/v1?x=1'], {}).config.routing.baseUrl).toBe('http://127.0.0.1:9/v1?x=1');
   });
 });
 

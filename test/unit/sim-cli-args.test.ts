@@ -21,6 +21,10 @@ describe('simulator command line', () => {
     expect(resolveSimOptions(opts).scenarios).toEqual(['latency-spike', 'pii-leak']);
   });
 
+  it('keeps everything after the first = of --flag=value', () => {
+    expect(optionsFrom(['--token=a=b==']).token).toBe('a=b==');
+  });
+
   it('defaults to port 4100, where the console looks', () => {
     expect(parseSimArgs([])).toEqual({ port: 4100 });
     expect(parseSimArgs(['--help'])).toBe('help');
@@ -33,6 +37,9 @@ describe('simulator command line', () => {
     expect(() => parseSimArgs(['--seed', '--rate', '1'])).toThrowError(/^--seed: needs a value/);
     expect(() => parseSimArgs(['--colour', 'red'])).toThrowError(CliError);
     expect(() => parseSimArgs(['--colour', 'red'])).toThrowError(/unknown flag '--colour'/);
+    expect(() => parseSimArgs(['--sede', '7'])).toThrowError(/unknown flag '--sede' \(did you mean "--seed"\?\)/);
+    expect(() => parseSimArgs(['--rate='])).toThrowError(/^--rate: needs a value/);
+    expect(() => parseSimArgs(['7'])).toThrowError(/Unexpected argument '7'/);
   });
 
   it('leaves range checks to the options, which name the field', () => {

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { didYouMean } from '../../../shared/did-you-mean.js';
 import { scanAuditChain, verifyAuditFile } from './chain.js';
 import { exportHeader, exportLine } from './export.js';
 
@@ -32,8 +34,14 @@ function requireFile(path: string | undefined): string {
 }
 
 function verify(args: string[], io: CliIo): number {
-  if (args.length !== 1) throw new UsageError('verify takes exactly one <file>');
-  const result = verifyAuditFile(requireFile(args[0]));
+  let files: string[];
+  try {
+    files = parseArgs({ args, options: {}, strict: true, allowPositionals: true }).positionals;
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+  if (files.length !== 1) throw new UsageError('verify takes exactly one <file>');
+  const result = verifyAuditFile(requireFile(files[0]));
   if (!result.ok) {
     io.out(`BROKEN at line ${result.firstBadLine ?? '?'}: ${result.reason ?? 'unknown reason'}\n`);
     return 1;
@@ -46,16 +54,17 @@ function verify(args: string[], io: CliIo): number {
 }
 
 function exportFile(args: string[], io: CliIo): number {
-  let file: string | undefined;
-  let format: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? '';
-    if (a === '--format') format = args[++i];
-    else if (a.startsWith('--format=')) format = a.slice('--format='.length);
-    else if (a.startsWith('--')) throw new UsageError(`unknown option: ${a}`);
-    else if (file === undefined) file = a;
-    else throw new UsageError(`unexpected argument: ${a}`);
+  let parsed: { values: { format?: string | undefined }; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, options: { format: { type: 'string' } }, strict: true, allowPositionals: true });
+  } catch (e) {
+    const message = (e as Error).message.split('\n')[0] ?? '';
+    const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
+    throw new UsageError(unknown ? `unknown option: ${unknown}${didYouMean(unknown, ['--format'])}` : message);
   }
+  const format = parsed.values.format;
+  const [file, extra] = parsed.positionals;
+  if (extra !== undefined) throw new UsageError(`unexpected argument: ${extra}`);
   if (format !== 'csv' && format !== 'jsonl') {
     throw new UsageError(`--format must be csv or jsonl${format ? ` (got "${format}")` : ''}`);
   }
