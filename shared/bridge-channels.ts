@@ -8,6 +8,8 @@ export const BRIDGE_CHANNELS = [
   'routing:prepare',
   'routing:execute',
   'routing:refresh',
+  'routing:token-status',
+  'routing:set-token',
   'audit:list',
   'audit:export',
   'alerts:acknowledge',

@@ -38,6 +38,17 @@ export const BRIDGE_REQUESTS = {
     .strict(),
   'routing:execute': z.object({ intentId: z.string().min(1), reason: operatorReason }).strict(),
   'routing:refresh': empty,
+  'routing:token-status': empty,
+  'routing:set-token': z
+    .object({
+      token: z
+        .string()
+        .trim()
+        .min(8, 'the token looks too short to be a provider token')
+        .max(4096)
+        .regex(/^[\x21-\x7e]+$/, 'the token must be printable ASCII without spaces'),
+    })
+    .strict(),
   'audit:list': z
     .object({
       type: z.enum(AUDIT_ENTRY_TYPES).optional(),
@@ -75,6 +86,20 @@ export interface PreparedAction {
   effect: EffectText;
   /** Calls in progress on the agent, estimated from the stream; null when unknown. */
   inProgress: number | null;
+}
+
+/**
+ * What the page may know about the routing provider's token: whether there is one and how it is
+ * kept, never the token itself.
+ */
+export interface RoutingTokenStatus {
+  present: boolean;
+  /** Kept encrypted by the operating system's keychain across restarts. */
+  keptEncrypted: boolean;
+  /** The desktop app takes a token entered in the console; the web host reads it from the environment. */
+  canEnter: boolean;
+  /** One sentence for the operator: where the token comes from, or why it is not kept. */
+  note: string;
 }
 
 export interface ExportFile {
@@ -133,6 +158,8 @@ export interface BridgeResponses {
   'routing:prepare': PreparedAction;
   'routing:execute': ActionOutcome;
   'routing:refresh': RoutingView;
+  'routing:token-status': RoutingTokenStatus;
+  'routing:set-token': RoutingTokenStatus;
   'audit:list': AuditEntry[];
   'audit:export': ExportFile;
   'alerts:acknowledge': { ok: true };

@@ -117,5 +117,10 @@ export interface ConsoleSnapshot {
   alerts: AlertsView;
   cadence: CadenceView;
   sampling: SamplingView;
+  /**
+   * Whether the launch configuration gives manual steps for an action the provider does not
+   * confirm; without them the emergency panel says so before the emergency, not during it.
+   */
+  hasRunbook: boolean;
   generatedAt: number;
 }

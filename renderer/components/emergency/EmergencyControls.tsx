@@ -1,16 +1,20 @@
 import { useState } from 'react';
 import type { ActionsView, RoutingView } from '../../../shared/console-state.js';
 import { formatDuration } from '../../../shared/format.js';
-import { EMERGENCY_SHORTCUT } from '../../../shared/shortcuts.js';
+import { emergencyShortcutAria, emergencyShortcutLabel, isMacPlatform } from '../../../shared/shortcuts.js';
 import { ACTION_TITLES, actionLabel, titleOfAction } from '../../../shared/action-text.js';
 import { invoke } from '../../bridge/invoke.js';
 import { selectActions, selectRouting } from '../../state/emergency.js';
 import { selectIntents } from '../../state/snapshot.js';
 import { useConsole } from '../../state/store.js';
 import { OutcomeText } from './OutcomeText.js';
+import { RoutingToken } from './RoutingToken.js';
 import './emergency.css';
 
 const ORIGIN = 'emergency controls';
+const MAC = isMacPlatform(
+  (navigator as Navigator & { userAgentData?: { platform: string } }).userAgentData?.platform ?? navigator.platform,
+);
 
 /**
  * The always-visible sidebar: what the provider says the routing is, the buttons that change it
@@ -22,12 +26,19 @@ export function EmergencyControls() {
   const actions = useConsole(selectActions);
   const intents = useConsole(selectIntents);
   const now = useConsole((s) => s.snapshot?.generatedAt);
+  const hasRunbook = useConsole((s) => s.snapshot?.hasRunbook);
   if (!routing || !actions || !intents || now === undefined) {
     return <section className="panel emergency" aria-label="Emergency controls" />;
   }
   return (
     <section className="panel emergency" aria-label="Emergency controls">
       <h2>Emergency controls</h2>
+      {hasRunbook === false && (
+        <p className="em-unknown" role="note" aria-label="No runbook">
+          No runbook: this console was started without manual steps in its launch configuration, so an action the provider
+          does not confirm comes with no steps to do by hand. Add <code>runbook</code> to the configuration and restart.
+        </p>
+      )}
       <ProviderState routing={routing} now={now} />
       {actions.inProgressEstimate !== null && (
         <p className="muted em-asof" aria-label="Agent calls in progress">
@@ -45,6 +56,7 @@ export function EmergencyControls() {
         </div>
       )}
       <Recovery actions={actions} />
+      <RoutingToken />
     </section>
   );
 }
@@ -116,12 +128,12 @@ function ActionButtons({ routing, intents }: { routing: RoutingView; intents: st
       <div className="em-stop">
         <button
           className="em-danger"
-          aria-keyshortcuts="Control+Shift+E"
+          aria-keyshortcuts={emergencyShortcutAria(MAC)}
           onClick={() => openEmergency({ action: 'stop_all', origin: ORIGIN })}
         >
           {ACTION_TITLES.stop_all}
         </button>
-        <kbd title="Emergency stop shortcut">{EMERGENCY_SHORTCUT.label}</kbd>
+        <kbd title="Emergency stop shortcut">{emergencyShortcutLabel(MAC)}</kbd>
       </div>
       <div className="em-row">
         <button onClick={() => openEmergency({ action: 'pause_ramp', origin: ORIGIN })}>{ACTION_TITLES.pause_ramp}</button>
