@@ -103,7 +103,7 @@ async function start(): Promise<void> {
   lockDown();
 
   const tokens = openRoutingTokenStore(dataDir, options.routingToken);
-  const service: ConsoleService = new ConsoleService({
+  const service: ConsoleService = await ConsoleService.open({
     config: options.config,
     dataDir,
     streamToken: options.streamToken,
@@ -112,9 +112,9 @@ async function start(): Promise<void> {
     settings: electronSettings(dataDir),
     routingTokenHandlers: {
       'routing:token-status': () => tokens.status(),
-      'routing:set-token': ({ token }) => {
+      'routing:set-token': async ({ token }) => {
         const status = tokens.store(token);
-        service.audit.append({
+        await service.audit.append({
           type: 'config',
           operator: service.cadence.currentOwner()?.name ?? 'desktop operator (no shift owner set)',
           summary: `Routing token replaced in the desktop app (${status.keptEncrypted ? 'kept encrypted with the system keychain' : 'kept until the app closes'})`,
@@ -163,9 +163,11 @@ async function start(): Promise<void> {
   });
   app.on('window-all-closed', () => {
     globalShortcut.unregisterAll();
-    service.stop();
-    lock.release();
-    app.quit();
+    // Quit only once every record asked for is written: an operator's last click is kept.
+    void service.stop().finally(() => {
+      lock.release();
+      app.quit();
+    });
   });
   service.start();
   await win.loadURL(`${APP_ORIGIN}/index.html`);

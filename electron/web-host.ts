@@ -49,7 +49,7 @@ export async function startWebHost(options: LaunchOptions, rendererDir = RENDERE
     });
     const address = server.address();
     port = typeof address === 'object' && address ? address.port : options.port;
-    service = new ConsoleService({
+    service = await ConsoleService.open({
       config: options.config,
       dataDir,
       streamToken: options.streamToken,
@@ -71,7 +71,7 @@ export async function startWebHost(options: LaunchOptions, rendererDir = RENDERE
     service,
     dataDir,
     close: async () => {
-      service.stop();
+      await service.stop();
       for (const client of wss.clients) client.terminate();
       wss.close();
       await closeServer();

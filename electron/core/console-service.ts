@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { ConsolePush } from '../../shared/bridge.js';
 import type { LaunchConfig } from '../../shared/config.js';
 import type { ConsoleSnapshot, RoutingView } from '../../shared/console-state.js';
@@ -11,7 +10,8 @@ import type { ConsoleContext, Feature, Handlers } from './engine/feature.js';
 import { RoutingFeature } from './routing/routing-feature.js';
 import { SamplingFeature } from './sampling/sampling-feature.js';
 import { MetricsAggregator } from './metrics/aggregator.js';
-import { confSettings } from './storage/conf-settings.js';
+import { fileStorage } from './storage/file-storage.js';
+import type { LaunchStorage } from './storage/ports.js';
 import type { SettingsStore } from './storage/settings-store.js';
 import { HttpRoutingProvider, type RoutingProvider } from './routing/provider.js';
 import { StreamClient } from './stream/stream-client.js';
@@ -34,6 +34,15 @@ export interface ConsoleServiceOptions {
   routingTokenHandlers?: Pick<Handlers, 'routing:token-status' | 'routing:set-token'>;
   /** Where T0 is kept: electron-store in the desktop app; by default conf in dataDir. */
   settings?: SettingsStore;
+  /** Where the launch's records are kept; by default files in dataDir. */
+  storage?: LaunchStorage;
+}
+
+interface Features {
+  cadence: CadenceFeature;
+  routingActions: RoutingFeature;
+  alerts: AlertsFeature;
+  sampling: SamplingFeature;
 }
 
 type PushListener = (push: ConsolePush) => void;
@@ -46,99 +55,102 @@ type PushListener = (push: ConsolePush) => void;
 export class ConsoleService {
   readonly metrics: MetricsAggregator;
   readonly stream: StreamClient;
-  readonly audit: AuditLog;
-  readonly routingActions: RoutingFeature;
-  readonly alerts: AlertsFeature;
-  readonly cadence: CadenceFeature;
-  readonly sampling: SamplingFeature;
-  readonly handlers: Handlers;
-  private readonly features: Feature[];
+  private parts: Features | null = null;
+  private handlerTable: Handlers | null = null;
+  private features: Feature[] = [];
   private readonly now: () => number;
   private readonly listeners = new Set<PushListener>();
   private timer: NodeJS.Timeout | null = null;
   private routing: RoutingView = { state: null, source: null, observedAt: null, error: null };
-  private helloTime: number | null = null;
-  private lastDataTime: number | null = null;
 
-  constructor(private readonly options: ConsoleServiceOptions) {
+  /** Opens the launch's records (the audit chain checked, each feature's state read back), ready to start. */
+  static async open(options: ConsoleServiceOptions): Promise<ConsoleService> {
+    const now = options.now ?? Date.now;
+    const storage = options.storage ?? fileStorage(options.dataDir, options.settings);
+    const audit = await AuditLog.open(storage.records('audit'), {
+      secrets: [options.routingToken ?? '', options.streamToken ?? ''],
+      now,
+    });
+    const service = new ConsoleService(options, storage, audit);
+    service.attach(await openFeatures(options, service.context()));
+    return service;
+  }
+
+  get cadence(): CadenceFeature {
+    return this.opened().cadence;
+  }
+
+  get routingActions(): RoutingFeature {
+    return this.opened().routingActions;
+  }
+
+  get alerts(): AlertsFeature {
+    return this.opened().alerts;
+  }
+
+  get sampling(): SamplingFeature {
+    return this.opened().sampling;
+  }
+
+  /** Every bridge channel's handler, checked against the contract by the type of `Handlers`. */
+  get handlers(): Handlers {
+    if (!this.handlerTable) throw new Error('the console is still opening');
+    return this.handlerTable;
+  }
+
+  private constructor(
+    private readonly options: ConsoleServiceOptions,
+    readonly storage: LaunchStorage,
+    readonly audit: AuditLog,
+  ) {
     this.now = options.now ?? Date.now;
     const { config } = options;
     this.metrics = new MetricsAggregator({ intents: config.intents, handoffIntents: config.handoffIntents });
-    this.audit = new AuditLog(join(options.dataDir, 'audit.jsonl'), {
-      secrets: [options.routingToken ?? '', options.streamToken ?? ''],
-      now: this.now,
-    });
     this.stream = new StreamClient(
       {
         url: config.stream.url,
         token: options.streamToken,
         staleAfterMs: config.stream.staleAfterSec * 1000,
+        acceptPastMs: config.stream.acceptPastHours * 3_600_000,
+        acceptFutureMs: config.stream.acceptFutureSec * 1000,
         now: this.now,
       },
       {
-        hello: (e) => {
-          this.helloTime = Date.parse(e.serverTime);
-        },
         call: (call) => {
-          this.lastDataTime = Math.max(this.lastDataTime ?? 0, Date.parse(call.endedAt));
           this.metrics.ingestCall(call);
-          for (const f of this.features) f.onCall?.(call);
+          // Every feature sees the call even when one of them cannot take it; the first failure is
+          // then reported by the stream client as a call that could not be processed.
+          let failure: unknown = null;
+          for (const f of this.features) {
+            try {
+              f.onCall?.(call);
+            } catch (e) {
+              failure ??= e;
+            }
+          }
+          if (failure !== null) throw failure;
         },
         metric: (m) => this.metrics.ingestMetric(m),
         routing: (e) => this.observeRouting(e.state, 'stream'),
-        gap: () => {
-          // The server can no longer replay part of the outage: those minutes stay incomplete.
-          if (this.helloTime !== null) this.metrics.markGap(this.lastDataTime ?? this.helloTime, this.helloTime);
-        },
+        // Seqs that will never arrive: the windows over their stream time read incomplete.
+        lost: ({ fromTime, toTime }) => this.metrics.markGap(fromTime, toTime),
       },
     );
 
-    const ctx: ConsoleContext = {
-      config,
-      dataDir: options.dataDir,
-      now: this.now,
-      launchNow: () => {
-        const { streamTime, lastEventAt } = this.stream.status();
-        if (streamTime === null || lastEventAt === null) return null;
-        return streamTime + Math.max(0, this.now() - lastEventAt);
-      },
-      metrics: this.metrics,
-      audit: this.audit,
-      streamStatus: () => this.stream.status(),
-      routingView: () => ({ ...this.routing }),
-      observeRouting: (state, source) => this.observeRouting(state, source),
-      routingError: (message) => {
-        this.routing = { ...this.routing, error: message };
-      },
-      operator: () => {
-        const owner = this.cadence.currentOwner();
-        if (!owner) throw new Error('Nobody owns the shift yet: set the shift owner first, so the action is stamped with a name.');
-        return owner.name;
-      },
-      push: (push) => this.emit(push),
-    };
-    const provider =
-      options.provider ??
-      new HttpRoutingProvider({
-        baseUrl: config.routing.baseUrl,
-        token: options.routingToken ?? '',
-        timeoutMs: config.routing.timeoutMs,
-      });
-    this.cadence = new CadenceFeature(ctx, {
-      settings: options.settings ?? confSettings(options.dataDir),
-      alertHistory: () => this.alerts.view().log,
-    });
-    this.routingActions = new RoutingFeature(ctx, provider);
-    this.alerts = new AlertsFeature(ctx, (req, options) => this.routingActions.executeAutomatic(req, options));
-    this.sampling = new SamplingFeature(ctx);
-    this.features = [this.cadence, this.routingActions, this.alerts, this.sampling];
-    this.handlers = {
+  }
+
+  private attach(parts: Features): void {
+    const { config } = this.options;
+    const { options } = this;
+    this.parts = parts;
+    this.features = [parts.cadence, parts.routingActions, parts.alerts, parts.sampling];
+    this.handlerTable = {
       'console:snapshot': () => this.snapshot(),
-      ...this.cadence.handlers,
-      ...this.routingActions.handlers,
+      ...parts.cadence.handlers,
+      ...parts.routingActions.handlers,
       ...auditHandlers(this.audit, config.launchName, this.now),
-      ...this.alerts.handlers,
-      ...this.sampling.handlers,
+      ...parts.alerts.handlers,
+      ...parts.sampling.handlers,
       ...(options.routingTokenHandlers ?? {
         'routing:token-status': () => ({
           present: Boolean(options.routingToken),
@@ -162,12 +174,13 @@ export class ConsoleService {
     this.timer = setInterval(() => this.tick(), this.options.pushIntervalMs ?? 250);
   }
 
-  stop(): void {
+  /** Stops the stream and the timers, then waits until everything asked of storage is written. */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.stream.stop();
-    for (const f of this.features) f.close?.();
-    this.audit.close();
+    await Promise.all(this.features.map((f) => f.close?.()));
+    await this.audit.close();
   }
 
   onPush(listener: PushListener): () => void {
@@ -207,7 +220,77 @@ export class ConsoleService {
     if (this.listeners.size > 0) this.emit({ kind: 'snapshot', snapshot: this.snapshot() });
   }
 
+  private opened(): Features {
+    if (!this.parts) throw new Error('the console is still opening');
+    return this.parts;
+  }
+
+  /** What every feature is lent: the service's own state and the ways to act on it. */
+  private context(): ConsoleContext {
+    const { audit } = this;
+    return {
+      config: this.options.config,
+      storage: this.storage,
+      now: this.now,
+      launchNow: () => {
+        const { streamTime, lastEventAt } = this.stream.status();
+        if (streamTime === null || lastEventAt === null) return null;
+        return streamTime + Math.max(0, this.now() - lastEventAt);
+      },
+      metrics: this.metrics,
+      audit,
+      streamStatus: () => this.stream.status(),
+      routingView: () => ({ ...this.routing }),
+      observeRouting: (state, source) => this.observeRouting(state, source),
+      routingError: (message) => {
+        this.routing = { ...this.routing, error: message };
+      },
+      operator: () => {
+        const owner = this.cadence.currentOwner();
+        if (!owner) throw new Error('Nobody owns the shift yet: set the shift owner first, so the action is stamped with a name.');
+        return owner.name;
+      },
+      push: (push) => this.emit(push),
+      storageFailed: (what, error) => this.storageFailed(what, error),
+      auditInBackground: (entry) => {
+        audit.append(entry).catch((e: unknown) => this.storageFailed('an audit entry', e));
+      },
+    };
+  }
+
+  private storageFailed(what: string, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.emit({
+      kind: 'notification',
+      id: `storage-failed:${what}`,
+      title: `Not saved: ${what}`,
+      body: `${message}. The console goes on, but this was not kept in ${this.storage.description}.`,
+      severity: 'critical',
+    });
+  }
+
   private emit(push: ConsolePush): void {
     for (const l of this.listeners) l(push);
   }
+}
+
+/** Opens each feature's records; features meet only here, through the callbacks they are given. */
+async function openFeatures(options: ConsoleServiceOptions, ctx: ConsoleContext): Promise<Features> {
+  const { config } = options;
+  const provider =
+    options.provider ??
+    new HttpRoutingProvider({
+      baseUrl: config.routing.baseUrl,
+      token: options.routingToken ?? '',
+      timeoutMs: config.routing.timeoutMs,
+    });
+  let alerts: AlertsFeature | null = null;
+  const cadence = await CadenceFeature.open(ctx, {
+    settings: ctx.storage.settings(),
+    alertHistory: () => alerts?.view().log ?? [],
+  });
+  const routingActions = await RoutingFeature.open(ctx, provider);
+  alerts = await AlertsFeature.open(ctx, (req, automatic) => routingActions.executeAutomatic(req, automatic));
+  const sampling = await SamplingFeature.open(ctx);
+  return { cadence, routingActions, alerts, sampling };
 }

@@ -1,17 +1,15 @@
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { z } from 'zod';
 import { ALERT_STATES, type AutoActCountdown, type RuleState } from '../../../shared/alerts.js';
 import { KpiIdSchema } from '../../../shared/config.js';
 import { describeZodError } from '../../../shared/protocol.js';
 import type { AlertLogContents } from './alert-log.js';
-import { writeFileAtomic } from '../storage/atomic-file.js';
+import type { JsonDocument } from '../storage/ports.js';
 
 /**
  * The alert engine's memory, kept across restarts: a console that crashes or reboots mid-launch
  * must not fire an open alert a second time (a second notification, a second "fired" in the
- * audit log) nor forget who acknowledged it. One small file, rewritten whole (write-then-rename)
- * when something in it changes; its size is bounded by the rule count and the alert log's ring.
+ * audit log) nor forget who acknowledged it. One small document, rewritten whole when something in
+ * it changes; its size is bounded by the rule count and the alert log's ring.
  */
 
 export interface SavedAlertState {
@@ -98,45 +96,49 @@ const FileSchema = z
   .strict();
 
 export class AlertStateStore {
-  /** False after a damaged file could not be set aside: saving would overwrite it. */
+  /** False after a damaged document could not be set aside: saving would overwrite it. */
   private writable = true;
 
-  constructor(readonly path: string) {}
+  constructor(private readonly doc: JsonDocument) {}
+
+  get location(): string {
+    return this.doc.location;
+  }
 
   /**
-   * The saved state, or none. A file that cannot be read is renamed aside (never overwritten)
+   * The saved state, or none. A document that cannot be read is set aside (never overwritten)
    * and reported; the console then starts afresh rather than stopping mid-launch.
    */
-  load(now: number): LoadedAlertState {
-    if (!existsSync(this.path)) return { saved: null, problem: null };
+  async load(now: number): Promise<LoadedAlertState> {
+    const read = await this.doc.read();
+    if (read.kind === 'none') return { saved: null, problem: null };
     let why: string;
-    try {
-      const parsed = FileSchema.safeParse(JSON.parse(readFileSync(this.path, 'utf8')));
+    if (read.kind === 'stored') {
+      const parsed = FileSchema.safeParse(read.value);
       if (parsed.success) {
         const { states, log, countdowns } = parsed.data;
         return { saved: { states, log, countdowns }, problem: null };
       }
       why = describeZodError(parsed.error);
-    } catch (e) {
-      why = (e as Error).message;
+    } else {
+      why = read.why;
     }
-    const aside = `${this.path}.damaged-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
     const lost = 'so alerts start afresh: one that was open before the restart fires and notifies again, unacknowledged';
+    let aside: string;
     try {
-      renameSync(this.path, aside);
+      aside = await this.doc.setAside(`damaged-${new Date(now).toISOString().replace(/[:.]/g, '-')}`);
     } catch (e) {
       this.writable = false;
       return {
         saved: null,
-        problem: `The alert state in ${this.path} could not be read (${why}) nor set aside (${(e as Error).message}); it is left as it is and alert state is not saved in this run, ${lost}`,
+        problem: `The alert state in ${this.location} could not be read (${why}) nor set aside (${(e as Error).message}); it is left as it is and alert state is not saved in this run, ${lost}`,
       };
     }
-    return { saved: null, problem: `The alert state in ${this.path} could not be read (${why}); it was kept as ${aside}, ${lost}` };
+    return { saved: null, problem: `The alert state in ${this.location} could not be read (${why}); it was kept as ${aside}, ${lost}` };
   }
 
-  save(state: SavedAlertState): void {
+  async save(state: SavedAlertState): Promise<void> {
     if (!this.writable) return;
-    mkdirSync(dirname(this.path), { recursive: true });
-    writeFileAtomic(this.path, JSON.stringify({ version: 1, ...state }));
+    await this.doc.write({ version: 1, ...state });
   }
 }

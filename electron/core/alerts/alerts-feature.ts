@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { ActionOutcome } from '../../../shared/actions.js';
 import type { AlertTransition, AutoActCountdown, BaselineSet, RuleState } from '../../../shared/alerts.js';
 import type { AlertRule } from '../../../shared/config.js';
@@ -21,6 +20,8 @@ import {
 import { AlertStateStore } from './alert-state-store.js';
 import { loadCapturedBaseline, saveCapturedBaseline } from './baseline-store.js';
 import type { ConsoleContext, Feature, Handlers, Tick } from '../engine/feature.js';
+import { Serial } from '../lib/serial.js';
+import type { JsonDocument } from '../storage/ports.js';
 
 export type AlertsChannels = 'alerts:acknowledge' | 'alerts:cancel-auto-act' | 'alerts:capture-baseline';
 
@@ -45,8 +46,10 @@ export class AlertsFeature implements Feature {
   private readonly rules: AlertRule[];
   private readonly rulesById: Map<string, AlertRule>;
   private readonly log = new AlertLog();
-  private readonly baselinePath: string;
+  private readonly baselineDoc: JsonDocument;
   private readonly stateStore: AlertStateStore;
+  /** Saves run one at a time, each writing the state as it stood when it was asked for. */
+  private readonly saves = new Serial();
   private loadProblem: string | null = null;
   private saveProblem: string | null = null;
   private baselines: BaselineSet;
@@ -54,16 +57,25 @@ export class AlertsFeature implements Feature {
   private countdowns = new Map<string, AutoActCountdown>();
   private evaluatedAt: number | null = null;
 
-  constructor(
+  static async open(
+    ctx: ConsoleContext,
+    executeAutomatic: (req: RoutingActionRequest, options: AutoActOptions) => Promise<ActionOutcome>,
+  ): Promise<AlertsFeature> {
+    const feature = new AlertsFeature(ctx, executeAutomatic);
+    await feature.restoreBaselines();
+    await feature.restoreState();
+    return feature;
+  }
+
+  private constructor(
     private readonly ctx: ConsoleContext,
     private readonly executeAutomatic: (req: RoutingActionRequest, options: AutoActOptions) => Promise<ActionOutcome>,
   ) {
     this.rules = rulesFromConfig(ctx.config.rules, ctx.config.intents);
     this.rulesById = new Map(this.rules.map((r) => [r.id, r]));
-    this.baselinePath = join(ctx.dataDir, 'baseline.json');
-    this.baselines = this.initialBaselines();
-    this.stateStore = new AlertStateStore(join(ctx.dataDir, 'alert-state.json'));
-    this.restoreState();
+    this.baselineDoc = ctx.storage.document('baseline');
+    this.baselines = baselinesFromConfig(ctx.config);
+    this.stateStore = new AlertStateStore(ctx.storage.document('alert-state'));
     this.handlers = {
       'alerts:acknowledge': ({ ruleId }) => this.acknowledge(ruleId),
       'alerts:cancel-auto-act': ({ ruleId }) => this.cancelAutoAct(ruleId),
@@ -101,15 +113,15 @@ export class AlertsFeature implements Feature {
     for (const t of result.transitions) this.announce(t);
     const countdownsChanged = this.stepCountdowns();
     // A transition is the only time an episode's identity (firedAt, since, pendingSince) changes.
-    if (result.transitions.length > 0 || countdownsChanged) this.saveState();
+    if (result.transitions.length > 0 || countdownsChanged) void this.saveState();
   }
 
   /**
    * An open episode comes back open: the engine then reports it as "refired" once data shows
    * the condition still holds, so it is neither notified nor audited as "fired" again.
    */
-  private restoreState(): void {
-    const { saved, problem } = this.stateStore.load(this.ctx.now());
+  private async restoreState(): Promise<void> {
+    const { saved, problem } = await this.stateStore.load(this.ctx.now());
     if (saved) {
       this.states = new Map(saved.states.map((s) => [s.ruleId, s]));
       // A rule dropped from the configuration since has no episode left to acknowledge.
@@ -118,33 +130,42 @@ export class AlertsFeature implements Feature {
     }
     if (problem) {
       this.loadProblem = problem;
-      this.ctx.audit.append({ type: 'alert', operator: CONSOLE_OPERATOR, summary: problem, data: { file: this.stateStore.path } });
+      await this.ctx.audit.append({ type: 'alert', operator: CONSOLE_OPERATOR, summary: problem, data: { file: this.stateStore.location } });
     }
   }
 
-  /** A failed save must not stop the evaluations; it is shown until a later save succeeds. */
-  private saveState(): void {
-    try {
-      this.stateStore.save({ states: [...this.states.values()], log: this.log.contents(), countdowns: [...this.countdowns.values()] });
-      this.saveProblem = null;
-    } catch (e) {
-      this.saveProblem = `The alert state could not be saved to ${this.stateStore.path} (${(e as Error).message}); after a restart an open alert would fire again`;
-    }
+  /**
+   * A failed save must not stop the evaluations; it is shown until a later save succeeds. The
+   * returned promise is for the operator's requests, which answer only once the state is kept.
+   */
+  private saveState(): Promise<void> {
+    const state = { states: [...this.states.values()], log: this.log.contents(), countdowns: [...this.countdowns.values()] };
+    return this.saves.run(async () => {
+      try {
+        await this.stateStore.save(state);
+        this.saveProblem = null;
+      } catch (e) {
+        this.saveProblem = `The alert state could not be saved to ${this.stateStore.location} (${(e as Error).message}); after a restart an open alert would fire again`;
+      }
+    });
   }
 
-  private initialBaselines(): BaselineSet {
-    const fromConfig = baselinesFromConfig(this.ctx.config);
-    const stored = loadCapturedBaseline(this.baselinePath);
-    if (stored.kind === 'stored') return stored.set;
+  private async restoreBaselines(): Promise<void> {
+    const stored = await loadCapturedBaseline(this.baselineDoc);
+    if (stored.kind === 'stored') this.baselines = stored.set;
     if (stored.kind === 'unreadable') {
-      this.ctx.audit.append({
+      const file = this.baselineDoc.location;
+      await this.ctx.audit.append({
         type: 'baseline',
         operator: CONSOLE_OPERATOR,
-        summary: `The captured baseline in ${this.baselinePath} could not be read (${stored.why}); using the configuration's baselines`,
-        data: { file: this.baselinePath, why: stored.why },
+        summary: `The captured baseline in ${file} could not be read (${stored.why}); using the configuration's baselines`,
+        data: { file, why: stored.why },
       });
     }
-    return fromConfig;
+  }
+
+  async close(): Promise<void> {
+    await this.saves.idle();
   }
 
   /** Critical episodes are announced and audited; lesser states only show on screen. */
@@ -156,7 +177,7 @@ export class AlertsFeature implements Feature {
       const text = firedNotification(rule, t);
       this.ctx.push({ kind: 'notification', id: `alert:${rule.id}:${t.episode ?? t.at}`, ...text, severity: rule.severity });
     }
-    this.ctx.audit.append({
+    this.ctx.auditInBackground({
       type: 'alert',
       operator: CONSOLE_OPERATOR,
       summary: transitionSummary(rule, t),
@@ -210,7 +231,7 @@ export class AlertsFeature implements Feature {
   }
 
   private auditCountdown(c: AutoActCountdown, summary: string, operator = CONSOLE_OPERATOR): void {
-    this.ctx.audit.append({ type: 'alert', operator, summary, data: countdownData(c) });
+    this.ctx.auditInBackground({ type: 'alert', operator, summary, data: countdownData(c) });
   }
 
   private rule(ruleId: string): AlertRule {
@@ -219,31 +240,40 @@ export class AlertsFeature implements Feature {
     return rule;
   }
 
-  private acknowledge(ruleId: string): { ok: true } {
+  private async acknowledge(ruleId: string): Promise<{ ok: true }> {
     const rule = this.rule(ruleId);
     const operator = this.ctx.operator();
     const earlier = this.log.acknowledgement(ruleId);
     const ack = this.log.acknowledge(ruleId, operator, this.ctx.now());
     if (!earlier) {
       const state = this.states.get(ruleId);
-      this.ctx.audit.append({
+      const saved = this.saveState();
+      await this.ctx.audit.append({
         type: 'alert',
         operator,
         summary: `Alert acknowledged: ${rule.name}`,
         data: { ruleId, episode: new Date(ack.episode).toISOString(), state: state?.state ?? null, reason: state?.reason ?? null },
       });
-      this.saveState();
+      await saved;
     }
     return { ok: true };
   }
 
-  private cancelAutoAct(ruleId: string): { ok: true } {
+  private async cancelAutoAct(ruleId: string): Promise<{ ok: true }> {
     this.rule(ruleId);
     const operator = this.operatorOrUnnamed();
     this.countdowns = cancelCountdown(this.countdowns, ruleId, operator, this.ctx.now());
+    const saved = this.saveState();
     const c = this.countdowns.get(ruleId);
-    if (c) this.auditCountdown(c, `Automatic action for ${c.ruleName} cancelled; the alert stays up and its action one click away`, operator);
-    this.saveState();
+    if (c) {
+      await this.ctx.audit.append({
+        type: 'alert',
+        operator,
+        summary: `Automatic action for ${c.ruleName} cancelled; the alert stays up and its action one click away`,
+        data: countdownData(c),
+      });
+    }
+    await saved;
     return { ok: true };
   }
 
@@ -259,7 +289,7 @@ export class AlertsFeature implements Feature {
     }
   }
 
-  private captureBaseline(windowMin: WindowMinutes): { captured: string[]; skipped: string[] } {
+  private async captureBaseline(windowMin: WindowMinutes): Promise<{ captured: string[]; skipped: string[] }> {
     const stream = this.ctx.streamStatus();
     if (stream.phase !== 'live' || stream.streamTime === null) {
       throw new Error(`The stream is ${stream.phase}: a baseline is captured from live traffic only`);
@@ -267,7 +297,7 @@ export class AlertsFeature implements Feature {
     const operator = this.ctx.operator();
     const captured = captureBaseline(this.ctx.metrics.snapshot(stream.streamTime), windowMin);
     const next: BaselineSet = { values: captured.values, source: captured.source };
-    saveCapturedBaseline(this.baselinePath, next);
+    await saveCapturedBaseline(this.baselineDoc, next);
     const previous = this.baselines;
     this.baselines = next;
     const lines = KPI_IDS.flatMap((kpi) => {
@@ -275,7 +305,7 @@ export class AlertsFeature implements Feature {
       return value === undefined ? [] : [baselineLine(kpi, value)];
     });
     const skipped = captured.skipped.map((s) => `${KPIS[s.kpi].label}: ${s.reason}`);
-    this.ctx.audit.append({
+    await this.ctx.audit.append({
       type: 'baseline',
       operator,
       summary: `Baseline captured from the last ${windowMin} min of traffic: ${lines.length} KPIs, ${skipped.length} left out`,

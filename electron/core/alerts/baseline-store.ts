@@ -1,10 +1,8 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { BaselineSet } from '../../../shared/alerts.js';
 import { KpiIdSchema } from '../../../shared/config.js';
 import { describeZodError } from '../../../shared/protocol.js';
-import { writeFileAtomic } from '../storage/atomic-file.js';
+import type { JsonDocument } from '../storage/ports.js';
 
 /**
  * The captured baseline, kept across restarts: an operator who captured one at hour 2 must not
@@ -20,20 +18,15 @@ const StoredBaselineSchema = z
 
 export type LoadedBaseline = { kind: 'none' } | { kind: 'stored'; set: BaselineSet } | { kind: 'unreadable'; why: string };
 
-export function loadCapturedBaseline(path: string): LoadedBaseline {
-  if (!existsSync(path)) return { kind: 'none' };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    return { kind: 'unreadable', why: `not valid JSON (${(e as Error).message})` };
-  }
-  const parsed = StoredBaselineSchema.safeParse(raw);
+export async function loadCapturedBaseline(doc: JsonDocument): Promise<LoadedBaseline> {
+  const read = await doc.read();
+  if (read.kind === 'none') return { kind: 'none' };
+  if (read.kind === 'unreadable') return { kind: 'unreadable', why: `not valid JSON (${read.why})` };
+  const parsed = StoredBaselineSchema.safeParse(read.value);
   if (!parsed.success) return { kind: 'unreadable', why: describeZodError(parsed.error) };
   return { kind: 'stored', set: { values: parsed.data.values, source: parsed.data.source as BaselineSet['source'] } };
 }
 
-export function saveCapturedBaseline(path: string, set: BaselineSet): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileAtomic(path, `${JSON.stringify({ values: set.values, source: set.source }, null, 2)}\n`);
+export async function saveCapturedBaseline(doc: JsonDocument, set: BaselineSet): Promise<void> {
+  await doc.write({ values: set.values, source: set.source });
 }

@@ -1,23 +1,22 @@
 import { slug } from '../lib/slug.js';
 import type { ExportFile } from '../../../shared/bridge.js';
 import type { AuditFilter } from '../../../shared/audit.js';
-import { auditEntryMatches } from './audit-log.js';
-import { scanAuditChain } from './chain.js';
+import { auditEntryMatches, type AuditLog } from './audit-log.js';
 import { exportHeader, exportLine, type AuditExportFormat } from './export.js';
 
 /**
- * The matching entries of the whole file, not only the newest kept in memory, streamed line by
- * line. The file already has every secret replaced, so nothing here can leak the routing token.
+ * The matching entries of the whole log, not only the newest kept in memory, streamed record by
+ * record. Storage already has every secret replaced, so nothing here can leak the routing token.
  */
-export function exportAudit(
-  path: string,
+export async function exportAudit(
+  audit: AuditLog,
   filter: AuditFilter,
   format: AuditExportFormat,
   launchName: string,
   now: number,
-): ExportFile {
+): Promise<ExportFile> {
   const parts = [exportHeader(format)];
-  scanAuditChain(path, (e) => {
+  await audit.scanStored((e) => {
     if (auditEntryMatches(e, filter)) parts.push(exportLine(e, format));
   });
   return {

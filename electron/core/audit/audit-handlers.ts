@@ -13,6 +13,6 @@ export function auditHandlers(
   return {
     'audit:list': ({ type, operator, text, limit }) => audit.entries({ type, operator, text, limit: limit ?? AUDIT_LIST_DEFAULT }),
     'audit:export': ({ format, type, operator, text }) =>
-      exportAudit(audit.path, { type, operator, text }, format, launchName, now()),
+      exportAudit(audit, { type, operator, text }, format, launchName, now()),
   };
 }

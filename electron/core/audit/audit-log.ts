@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import {
   AUDIT_GENESIS_HASH,
   AuditAppendSchema,
@@ -8,11 +9,12 @@ import {
 } from '../../../shared/audit.js';
 import { describeZodError } from '../../../shared/protocol.js';
 import { redact, redactDeep } from './redact.js';
-import { JsonlFile } from '../storage/jsonl-file.js';
-import { entryHash, scanAuditChain } from './chain.js';
+import { Serial } from '../lib/serial.js';
+import type { RecordLog } from '../storage/ports.js';
+import { entryHash, scanAuditLog } from './chain.js';
 
 export interface AuditLogOptions {
-  /** Entries kept in memory for queries; the file keeps all of them. */
+  /** Entries kept in memory for queries; storage keeps all of them. */
   memoryCap?: number;
   /** Values that must never be written (the routing token): replaced wherever they appear. */
   secrets?: string[];
@@ -20,48 +22,66 @@ export interface AuditLogOptions {
 }
 
 /**
- * The hash-chained, append-only audit log. Every append is fsync'd before it returns, so an
- * entry the operator saw acknowledged survives a crash; a line torn by a crash is skipped and
- * the chain goes on from the last complete entry.
+ * The hash-chained, append-only audit log. An append's promise resolves once the entry is
+ * durable, so an entry the operator saw acknowledged survives a crash; appends are chained one
+ * after another in the order they were asked for, so two at once can never fork the chain. A
+ * record torn by a crash is skipped and the chain goes on from the last complete entry.
  */
 export class AuditLog {
-  /** What opening found: the chain check, including lines torn by an earlier crash. */
-  readonly opened: AuditVerifyResult;
-  private readonly file: JsonlFile;
   private readonly cap: number;
   private readonly secrets: string[];
   private readonly now: () => number;
   private readonly recent: AuditEntry[] = [];
-  private last: AuditEntry | null;
+  private readonly serial = new Serial();
+  private last: AuditEntry | null = null;
 
-  constructor(readonly path: string, options: AuditLogOptions = {}) {
+  private constructor(
+    private readonly log: RecordLog,
+    /** What opening found: the chain check, including records torn by an earlier crash. */
+    readonly opened: AuditVerifyResult,
+    options: AuditLogOptions,
+  ) {
     this.cap = options.memoryCap ?? 5000;
     this.secrets = (options.secrets ?? []).filter((s) => s !== '');
     this.now = options.now ?? Date.now;
-    const { last, ...verdict } = scanAuditChain(path, (entry) => this.remember(entry));
-    this.opened = verdict;
-    this.last = last;
-    this.file = new JsonlFile(path);
   }
 
-  append(input: AuditAppend): AuditEntry {
+  static async open(log: RecordLog, options: AuditLogOptions = {}): Promise<AuditLog> {
+    const recent: AuditEntry[] = [];
+    const cap = options.memoryCap ?? 5000;
+    const { last, ...verdict } = await scanAuditLog(log, (entry) => {
+      recent.push(entry);
+      if (recent.length > cap) recent.shift();
+    });
+    const audit = new AuditLog(log, verdict, options);
+    audit.recent.push(...recent);
+    audit.last = last;
+    return audit;
+  }
+
+  /** Where the entries are kept, for messages. */
+  get location(): string {
+    return this.log.location;
+  }
+
+  /** Every stored entry, oldest first, read from storage rather than memory (which keeps the newest only). */
+  async scanStored(visit: (entry: AuditEntry) => void): Promise<void> {
+    await scanAuditLog(this.log, visit);
+  }
+
+  /**
+   * Validated at once (a malformed entry rejects without waiting its turn); written in turn. The
+   * entry is chained to the last one written, so a failed write leaves no gap in the chain.
+   */
+  append(input: AuditAppend): Promise<AuditEntry> {
     const parsed = AuditAppendSchema.safeParse({ ...input, data: jsonRoundTrip(input.data ?? {}) });
-    if (!parsed.success) throw new Error(`Invalid audit entry: ${describeZodError(parsed.error)}`);
-    const { type, operator, summary, data } = parsed.data;
-    const unsigned = {
-      seq: (this.last?.seq ?? 0) + 1,
-      ts: new Date(this.now()).toISOString(),
-      type,
-      operator: redact(operator, this.secrets),
-      summary: redact(summary.replace(/\s+/g, ' ').trim(), this.secrets),
-      data: redactDeep(data, this.secrets),
-      prevHash: this.last?.hash ?? AUDIT_GENESIS_HASH,
-    };
-    const entry: AuditEntry = { ...unsigned, hash: entryHash(unsigned) };
-    this.file.append(entry);
-    this.last = entry;
-    this.remember(entry);
-    return entry;
+    if (!parsed.success) return Promise.reject(new Error(`Invalid audit entry: ${describeZodError(parsed.error)}`));
+    return this.serial.run(() => this.write(parsed.data));
+  }
+
+  /** Resolves when every append asked for so far has been written or has failed. */
+  settled(): Promise<void> {
+    return this.serial.idle();
   }
 
   /** Matching entries among the newest in memory, oldest first; `limit` keeps the newest. */
@@ -79,8 +99,26 @@ export class AuditLog {
     return this.last;
   }
 
-  close(): void {
-    this.file.close();
+  async close(): Promise<void> {
+    await this.serial.idle();
+    await this.log.close();
+  }
+
+  private async write({ type, operator, summary, data }: z.output<typeof AuditAppendSchema>): Promise<AuditEntry> {
+    const unsigned = {
+      seq: (this.last?.seq ?? 0) + 1,
+      ts: new Date(this.now()).toISOString(),
+      type,
+      operator: redact(operator, this.secrets),
+      summary: redact(summary.replace(/\s+/g, ' ').trim(), this.secrets),
+      data: redactDeep(data, this.secrets),
+      prevHash: this.last?.hash ?? AUDIT_GENESIS_HASH,
+    };
+    const entry: AuditEntry = { ...unsigned, hash: entryHash(unsigned) };
+    await this.log.append(entry);
+    this.last = entry;
+    this.remember(entry);
+    return entry;
   }
 
   private remember(entry: AuditEntry): void {

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { AUDIT_GENESIS_HASH, AuditEntrySchema, type AuditEntry, type AuditVerifyResult } from '../../../shared/audit.js';
 import { describeZodError } from '../../../shared/protocol.js';
 import { canonicalJson } from '../../../shared/canonical-json.js';
-import { forEachLine } from './line-reader.js';
+import { forEachLine } from '../storage/line-reader.js';
+import type { RecordLog, StoredRecord } from '../storage/ports.js';
 
 /** sha256 over the previous hash and the canonical JSON of every field but `hash`. */
 export function entryHash(entry: Omit<AuditEntry, 'hash'> & { hash?: string }): string {
@@ -17,57 +18,85 @@ export interface ChainScan extends AuditVerifyResult {
 }
 
 /**
- * Walks an audit file line by line and checks the chain. A line that is not JSON is a write torn
- * by a crash only if the next entry chains past it to the entry before; otherwise it is damage.
- * `onEntry` sees every entry that parses, so a reader can keep the newest ones.
+ * Checks the chain record by record. A record that is not JSON is a write torn by a crash only if
+ * the next entry chains past it to the entry before; otherwise it is damage. `onEntry` sees every
+ * entry that parses, so a reader can keep the newest ones.
  */
-export function scanAuditChain(path: string, onEntry?: (entry: AuditEntry) => void): ChainScan {
-  const scan: ChainScan = { ok: true, entries: 0, tornLines: [], last: null };
-  if (!existsSync(path)) return scan;
-  let prevHash = AUDIT_GENESIS_HASH;
-  let expectSeq = 1;
-  let unparsed: { line: number; reason: string }[] = [];
-  const breakAt = (line: number, reason: string) => {
-    if (!scan.ok) return;
-    scan.ok = false;
-    scan.firstBadLine = line;
-    scan.reason = reason;
-  };
-  forEachLine(path, (text, lineNo) => {
-    if (text.trim() === '') return;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (e) {
-      unparsed.push({ line: lineNo, reason: (e as Error).message });
+export class ChainChecker {
+  private readonly scan: ChainScan = { ok: true, entries: 0, tornLines: [], last: null };
+  private prevHash = AUDIT_GENESIS_HASH;
+  private expectSeq = 1;
+  private unparsed: { line: number; reason: string }[] = [];
+
+  constructor(private readonly onEntry?: (entry: AuditEntry) => void) {}
+
+  feed(record: StoredRecord): void {
+    if ('damage' in record) {
+      this.unparsed.push({ line: record.position, reason: record.damage });
       return;
     }
-    const parsed = AuditEntrySchema.safeParse(raw);
+    const parsed = AuditEntrySchema.safeParse(record.value);
     if (!parsed.success) {
-      breakAt(lineNo, `not an audit entry: ${describeZodError(parsed.error)}`);
+      this.breakAt(record.position, `not an audit entry: ${describeZodError(parsed.error)}`);
       return;
     }
     const entry = parsed.data;
+    const { scan } = this;
     if (scan.ok) {
-      const problem = linkProblem(entry, prevHash, expectSeq);
-      const firstUnparsed = unparsed[0];
+      const problem = linkProblem(entry, this.prevHash, this.expectSeq);
+      const firstUnparsed = this.unparsed[0];
       if (problem && firstUnparsed) {
-        breakAt(firstUnparsed.line, `not valid JSON (${firstUnparsed.reason}) and the entries after it do not skip it: damaged, not torn by a crash`);
+        this.breakAt(firstUnparsed.line, `${firstUnparsed.reason} and the entries after it do not skip it: damaged, not torn by a crash`);
       } else if (problem) {
-        breakAt(lineNo, problem);
+        this.breakAt(record.position, problem);
       } else {
-        scan.tornLines.push(...unparsed.map((u) => u.line));
+        scan.tornLines.push(...this.unparsed.map((u) => u.line));
         scan.entries++;
       }
     }
-    unparsed = [];
-    prevHash = entry.hash;
-    expectSeq = entry.seq + 1;
+    this.unparsed = [];
+    this.prevHash = entry.hash;
+    this.expectSeq = entry.seq + 1;
     scan.last = entry;
-    onEntry?.(entry);
+    this.onEntry?.(entry);
+  }
+
+  result(): ChainScan {
+    const { scan } = this;
+    return scan.ok ? { ...scan, tornLines: [...scan.tornLines, ...this.unparsed.map((u) => u.line)] } : { ...scan };
+  }
+
+  private breakAt(line: number, reason: string): void {
+    if (!this.scan.ok) return;
+    this.scan.ok = false;
+    this.scan.firstBadLine = line;
+    this.scan.reason = reason;
+  }
+}
+
+/** Walks a stored audit log (a file or a table), checking the chain. */
+export async function scanAuditLog(log: RecordLog, onEntry?: (entry: AuditEntry) => void): Promise<ChainScan> {
+  const checker = new ChainChecker(onEntry);
+  await log.scan((record) => checker.feed(record));
+  return checker.result();
+}
+
+/** The same walk over an audit file, for the command line and exports that read a file directly. */
+export function scanAuditChain(path: string, onEntry?: (entry: AuditEntry) => void): ChainScan {
+  const checker = new ChainChecker(onEntry);
+  if (!existsSync(path)) return checker.result();
+  forEachLine(path, (text, position) => {
+    if (text.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      checker.feed({ position, damage: `not valid JSON (${(e as Error).message})` });
+      return;
+    }
+    checker.feed({ position, value });
   });
-  if (scan.ok) scan.tornLines.push(...unparsed.map((u) => u.line));
-  return scan;
+  return checker.result();
 }
 
 function linkProblem(entry: AuditEntry, prevHash: string, expectSeq: number): string | null {

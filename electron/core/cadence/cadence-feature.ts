@@ -21,7 +21,7 @@ export type CadenceChannels =
   | 'known-issue:upsert';
 
 export interface CadenceDeps {
-  /** Where T0 lives (electron-store in the desktop app, conf in the web host). */
+  /** Where T0 lives (electron-store in the desktop app, conf in the web host, the database in a team). */
   settings: SettingsStore;
   /** The alert history, on the launch clock; read once, when a review freezes its evidence. */
   alertHistory: () => readonly AlertLogEntry[];
@@ -37,34 +37,48 @@ const FIRST_CALL_ACTOR = 'first live call';
  */
 export class CadenceFeature implements Feature {
   readonly handlers: Pick<Handlers, CadenceChannels>;
-  private readonly store: CadenceStore;
   private readonly settings: SettingsStore;
   private readonly alertHistory: () => readonly AlertLogEntry[];
   private clock: LaunchClock | null;
   private schedule: ScheduledReview[];
+  private sendingNotices = false;
 
-  constructor(private readonly ctx: ConsoleContext, deps: CadenceDeps) {
+  static async open(ctx: ConsoleContext, deps: CadenceDeps): Promise<CadenceFeature> {
+    let feature: CadenceFeature | null = null;
+    const store = await CadenceStore.open(ctx.storage.records('cadence'), () => feature?.now() ?? ctx.now());
+    feature = new CadenceFeature(ctx, deps, store);
+    return feature;
+  }
+
+  private constructor(
+    private readonly ctx: ConsoleContext,
+    deps: CadenceDeps,
+    private readonly store: CadenceStore,
+  ) {
     this.settings = deps.settings;
     this.alertHistory = deps.alertHistory;
-    this.store = new CadenceStore(ctx.dataDir, () => this.now());
     this.clock = this.settings.get('launchClock');
     this.schedule = scheduleOf(this.clock);
     this.handlers = {
       'operator:set-shift-owner': ({ name, note }) => this.setShiftOwner(name, note),
-      'cadence:set-t0': ({ t0 }) => this.setClock(t0 === null ? null : Date.parse(t0), this.ctx.operator(), 'operator'),
+      'cadence:set-t0': async ({ t0 }) => {
+        const set = this.setClock(t0 === null ? null : Date.parse(t0), this.ctx.operator(), 'operator');
+        await set.audited;
+        return set.clock;
+      },
       'review:open': ({ reviewId }) => this.openReview(reviewId),
-      'review:check': ({ reviewId, checkId, verdict, note }) =>
-        this.store.updateCheck(reviewId, checkId, verdict, note, this.ctx.operator()).after,
-      'review:complete': ({ reviewId, decision }) => {
+      'review:check': async ({ reviewId, checkId, verdict, note }) =>
+        (await this.store.updateCheck(reviewId, checkId, verdict, note, this.ctx.operator())).after,
+      'review:complete': async ({ reviewId, decision }) => {
         const review = this.scheduled(reviewId);
-        const change = this.store.completeReview(reviewId, decision, this.ctx.operator());
-        this.ctx.audit.append(reviewCompletedEntry(review, change.after));
+        const change = await this.store.completeReview(reviewId, decision, this.ctx.operator());
+        await this.ctx.audit.append(reviewCompletedEntry(review, change.after));
         return change.after;
       },
-      'known-issue:upsert': (input) => {
-        const change = this.store.upsertKnownIssue(input, this.ctx.operator());
+      'known-issue:upsert': async (input) => {
+        const change = await this.store.upsertKnownIssue(input, this.ctx.operator());
         if (change.changed) {
-          this.ctx.audit.append({ type: 'known_issue', operator: change.actor, summary: change.summary, data: { before: change.before, after: change.after } });
+          await this.ctx.audit.append({ type: 'known_issue', operator: change.actor, summary: change.summary, data: { before: change.before, after: change.after } });
         }
         return change.after;
       },
@@ -95,21 +109,29 @@ export class CadenceFeature implements Feature {
 
   onCall(call: CallRecord): void {
     const t0 = t0FromFirstCall(this.clock, Date.parse(call.startedAt));
-    if (t0 !== null) this.setClock(t0, FIRST_CALL_ACTOR, 'first_call');
+    if (t0 !== null) this.setClock(t0, FIRST_CALL_ACTOR, 'first_call').audited.catch((e: unknown) => this.ctx.storageFailed('the launch clock', e));
   }
 
-  /** Shows each due and overdue notice once: marked sent (fsync'd) before it is pushed, so a restart never repeats it. */
+  /** Shows each due and overdue notice once: marked sent (durably) before it is pushed, so a restart never repeats it. */
   tick(): void {
-    if (this.schedule.length === 0) return;
+    if (this.schedule.length === 0 || this.sendingNotices) return;
     const due = notificationsToSend(this.schedule, this.store.listReviews(), this.store.notifiedIds(), this.now());
-    for (const n of due) {
-      if (!this.store.markNotified(n.id)) continue;
-      this.ctx.push({ kind: 'notification', id: n.id, title: n.title, body: n.body, severity: n.kind === 'due' ? 'warning' : 'critical' });
-    }
+    if (due.length === 0) return;
+    this.sendingNotices = true;
+    void (async () => {
+      for (const n of due) {
+        if (!(await this.store.markNotified(n.id))) continue;
+        this.ctx.push({ kind: 'notification', id: n.id, title: n.title, body: n.body, severity: n.kind === 'due' ? 'warning' : 'critical' });
+      }
+    })()
+      .catch((e: unknown) => this.ctx.storageFailed('review notices', e))
+      .finally(() => {
+        this.sendingNotices = false;
+      });
   }
 
-  close(): void {
-    this.store.close();
+  async close(): Promise<void> {
+    await this.store.close();
   }
 
   /**
@@ -120,22 +142,29 @@ export class CadenceFeature implements Feature {
     return this.ctx.launchNow() ?? this.ctx.now();
   }
 
-  private setClock(t0: number | null, by: string, source: LaunchClockSource): LaunchClock {
+  /**
+   * Takes effect at once (the schedule follows the new T0 on this tick); the audit entry is
+   * written in turn and awaited by an operator's request, while a first call's T0 does not hold
+   * up the stream.
+   */
+  private setClock(t0: number | null, by: string, source: LaunchClockSource): { clock: LaunchClock; audited: Promise<unknown> } {
     const change = nextLaunchClock(this.clock, t0, by, source, this.now());
-    if (!change.changed) return change.after;
+    if (!change.changed) return { clock: change.after, audited: Promise.resolve() };
     this.settings.set('launchClock', change.after);
     this.clock = change.after;
     this.schedule = scheduleOf(change.after);
-    if (change.audit) this.ctx.audit.append({ type: 'launch', operator: by, summary: change.summary, data: { t0: change.after.t0, source } });
-    return change.after;
+    const audited = change.audit
+      ? this.ctx.audit.append({ type: 'launch', operator: by, summary: change.summary, data: { t0: change.after.t0, source } })
+      : Promise.resolve();
+    return { clock: change.after, audited };
   }
 
-  private setShiftOwner(name: string, note: string | undefined): ShiftOwner {
+  private async setShiftOwner(name: string, note: string | undefined): Promise<ShiftOwner> {
     // The first owner names themselves; after that the outgoing owner hands over.
     const by = this.store.currentOwner()?.name ?? name;
-    const change = this.store.setShiftOwner(name, note, by);
+    const change = await this.store.setShiftOwner(name, note, by);
     const withNote = change.after.handoverNote ? `; handover note: ${change.after.handoverNote}` : '';
-    this.ctx.audit.append({
+    await this.ctx.audit.append({
       type: 'shift',
       operator: by,
       summary: `${change.summary}${withNote}`,
@@ -145,7 +174,7 @@ export class CadenceFeature implements Feature {
   }
 
   /** Freezes the evidence as it stands now; opening an open review returns it unchanged. */
-  private openReview(reviewId: string): ReviewRecord {
+  private async openReview(reviewId: string): Promise<ReviewRecord> {
     const review = this.scheduled(reviewId);
     const by = this.ctx.operator();
     const existing = this.store.getReview(reviewId);
@@ -154,8 +183,8 @@ export class CadenceFeature implements Feature {
     const { streamTime } = this.ctx.streamStatus();
     const metrics = streamTime === null ? null : this.ctx.metrics.snapshot(streamTime);
     const evidence = captureEvidence(review, metrics, alertOccurrences(this.alertHistory()), now);
-    const change = this.store.openReview(reviewId, by, evidence);
-    this.ctx.audit.append(reviewOpenedEntry(review, change.after));
+    const change = await this.store.openReview(reviewId, by, evidence);
+    await this.ctx.audit.append(reviewOpenedEntry(review, change.after));
     return change.after;
   }
 

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { z } from 'zod';
 import {
   ActorSchema,
@@ -18,10 +17,10 @@ import {
   type ShiftOwner,
 } from '../../../shared/cadence.js';
 import { describeZodError } from '../../../shared/protocol.js';
-import { JsonlFile } from '../storage/jsonl-file.js';
+import { Serial } from '../lib/serial.js';
+import type { RecordLog } from '../storage/ports.js';
+import { readRecords, type LoadProblem } from '../storage/read-records.js';
 import { REVIEW_PLAN, plannedReview, type PlannedReview } from './schedule.js';
-
-export const CADENCE_FILE = 'cadence.jsonl';
 
 /** One line of the store: a whole entity, so replaying the lines with last-write-wins per id rebuilds state. */
 const CadenceLineSchema = z.discriminatedUnion('type', [
@@ -44,30 +43,31 @@ export interface CadenceChange<T> {
   changed: boolean;
 }
 
-export interface LoadProblem {
-  line: number;
-  reason: string;
-}
-
 /**
- * Launch clock, review records, known issues, shift owners and sent notification ids, kept as one
- * append-only JSON-lines file in the data directory. Each change is appended and fsync'd before the
- * method returns, so anything acknowledged survives a crash; a torn or damaged line is reported in
- * `loadProblems` and skipped, the rest loads.
+ * Review records, known issues, shift owners and sent notification ids, kept as one append-only
+ * record log. Each change is durable before its promise resolves, so anything acknowledged survives
+ * a crash; changes run one at a time, so two at once cannot both pass the same check. A torn or
+ * damaged record is reported in `loadProblems` and skipped, the rest loads.
  */
 export class CadenceStore {
-  readonly loadProblems: readonly LoadProblem[];
-  private readonly file: JsonlFile;
+  private readonly serial = new Serial();
   private readonly reviews = new Map<string, ReviewRecord>();
   private readonly issues = new Map<string, KnownIssue>();
   private readonly owners: ShiftOwner[] = [];
   private readonly notified = new Set<string>();
 
-  constructor(dataDir: string, private readonly clock: () => number = Date.now) {
-    this.file = new JsonlFile(join(dataDir, CADENCE_FILE));
-    const { records, badLines } = this.file.read(parseLine);
-    for (const line of records) this.apply(line);
-    this.loadProblems = badLines;
+  private constructor(
+    private readonly log: RecordLog,
+    /** Records skipped while loading: a torn last line after a crash, or damage. */
+    readonly loadProblems: readonly LoadProblem[],
+    private readonly clock: () => number,
+  ) {}
+
+  static async open(log: RecordLog, clock: () => number = Date.now): Promise<CadenceStore> {
+    const { records, problems } = await readRecords(log, parseLine);
+    const store = new CadenceStore(log, problems, clock);
+    for (const line of records) store.apply(line);
+    return store;
   }
 
   getReview(reviewId: string): ReviewRecord | undefined {
@@ -87,20 +87,22 @@ export class CadenceStore {
    * done) returns it as it is, evidence untouched, so a second click or a restart cannot swap the
    * figures a decision was based on.
    */
-  openReview(reviewId: string, by: string, evidence: EvidenceSnapshot): CadenceChange<ReviewRecord> {
-    const plan = this.plan(reviewId);
-    const actor = validateActor(by);
-    const at = this.nowIso();
-    const existing = this.reviews.get(reviewId);
-    if (existing) return changeOf({ actor, summary: `${plan.label} already open`, before: existing, after: existing });
-    const checks = plan.checks.map((c) => ({ checkId: c.id, verdict: null, note: '', updatedAt: null, updatedBy: null }));
-    const after = validate(
-      ReviewRecordSchema,
-      { reviewId, openedAt: at, openedBy: actor, evidence, checks, decision: null },
-      `review ${reviewId}`,
-    );
-    this.write({ type: 'review', record: after });
-    return changeOf({ actor, summary: `${plan.label} opened`, before: null, after });
+  openReview(reviewId: string, by: string, evidence: EvidenceSnapshot): Promise<CadenceChange<ReviewRecord>> {
+    return this.serial.run(async () => {
+      const plan = this.plan(reviewId);
+      const actor = validateActor(by);
+      const at = this.nowIso();
+      const existing = this.reviews.get(reviewId);
+      if (existing) return changeOf({ actor, summary: `${plan.label} already open`, before: existing, after: existing });
+      const checks = plan.checks.map((c) => ({ checkId: c.id, verdict: null, note: '', updatedAt: null, updatedBy: null }));
+      const after = validate(
+        ReviewRecordSchema,
+        { reviewId, openedAt: at, openedBy: actor, evidence, checks, decision: null },
+        `review ${reviewId}`,
+      );
+      await this.write({ type: 'review', record: after });
+      return changeOf({ actor, summary: `${plan.label} opened`, before: null, after });
+    });
   }
 
   updateCheck(
@@ -109,74 +111,80 @@ export class CadenceStore {
     verdict: CheckVerdict | null,
     note: string,
     by: string,
-  ): CadenceChange<ReviewRecord> {
-    const plan = this.plan(reviewId);
-    const actor = validateActor(by);
-    const before = this.editable(reviewId, plan);
-    const check = plan.checks.find((c) => c.id === checkId);
-    if (!check) {
-      const known = plan.checks.map((c) => c.id).join(', ');
-      throw new CadenceError(`review ${reviewId} has no check "${checkId}"; its checks are ${known}`);
-    }
-    const parsedVerdict = validate(CheckVerdictSchema.nullable(), verdict, `verdict for check ${checkId}`);
-    const at = this.nowIso();
-    const summary = `${plan.label}: "${check.label}" marked ${parsedVerdict ?? 'unanswered'}`;
-    const current = before.checks.find((c) => c.checkId === checkId);
-    if (current && current.verdict === parsedVerdict && current.note === note) {
-      return changeOf({ actor, summary, before, after: before });
-    }
-    const entry = { checkId, verdict: parsedVerdict, note, updatedAt: at, updatedBy: actor };
-    const checks = current
-      ? before.checks.map((c) => (c.checkId === checkId ? entry : c))
-      : [...before.checks, entry];
-    const after = validate(ReviewRecordSchema, { ...before, checks }, `review ${reviewId}`);
-    this.write({ type: 'review', record: after });
-    return changeOf({ actor, summary, before, after });
+  ): Promise<CadenceChange<ReviewRecord>> {
+    return this.serial.run(async () => {
+      const plan = this.plan(reviewId);
+      const actor = validateActor(by);
+      const before = this.editable(reviewId, plan);
+      const check = plan.checks.find((c) => c.id === checkId);
+      if (!check) {
+        const known = plan.checks.map((c) => c.id).join(', ');
+        throw new CadenceError(`review ${reviewId} has no check "${checkId}"; its checks are ${known}`);
+      }
+      const parsedVerdict = validate(CheckVerdictSchema.nullable(), verdict, `verdict for check ${checkId}`);
+      const at = this.nowIso();
+      const summary = `${plan.label}: "${check.label}" marked ${parsedVerdict ?? 'unanswered'}`;
+      const current = before.checks.find((c) => c.checkId === checkId);
+      if (current && current.verdict === parsedVerdict && current.note === note) {
+        return changeOf({ actor, summary, before, after: before });
+      }
+      const entry = { checkId, verdict: parsedVerdict, note, updatedAt: at, updatedBy: actor };
+      const checks = current
+        ? before.checks.map((c) => (c.checkId === checkId ? entry : c))
+        : [...before.checks, entry];
+      const after = validate(ReviewRecordSchema, { ...before, checks }, `review ${reviewId}`);
+      await this.write({ type: 'review', record: after });
+      return changeOf({ actor, summary, before, after });
+    });
   }
 
   /** Records the decision and closes the review; every check needs a verdict first. Read-only afterwards. */
-  completeReview(reviewId: string, decision: ReviewDecision, by: string): CadenceChange<ReviewRecord> {
-    const plan = this.plan(reviewId);
-    const actor = validateActor(by);
-    const before = this.editable(reviewId, plan);
-    const parsedDecision = validate(ReviewDecisionSchema, decision, `decision for review ${reviewId}`);
-    const answered = new Set(before.checks.filter((r) => r.verdict !== null).map((r) => r.checkId));
-    const unanswered = plan.checks.filter((c) => !answered.has(c.id)).map((c) => `"${c.label}"`);
-    if (unanswered.length > 0) {
-      throw new CadenceError(`review ${reviewId} cannot be completed: no verdict yet for ${unanswered.join(', ')}`);
-    }
-    const at = this.nowIso();
-    const after = validate(
-      ReviewRecordSchema,
-      { ...before, decision: parsedDecision, completedAt: at, completedBy: actor },
-      `review ${reviewId}`,
-    );
-    this.write({ type: 'review', record: after });
-    const summary = `${plan.label} completed: ${parsedDecision}`;
-    return changeOf({ actor, summary, before, after });
+  completeReview(reviewId: string, decision: ReviewDecision, by: string): Promise<CadenceChange<ReviewRecord>> {
+    return this.serial.run(async () => {
+      const plan = this.plan(reviewId);
+      const actor = validateActor(by);
+      const before = this.editable(reviewId, plan);
+      const parsedDecision = validate(ReviewDecisionSchema, decision, `decision for review ${reviewId}`);
+      const answered = new Set(before.checks.filter((r) => r.verdict !== null).map((r) => r.checkId));
+      const unanswered = plan.checks.filter((c) => !answered.has(c.id)).map((c) => `"${c.label}"`);
+      if (unanswered.length > 0) {
+        throw new CadenceError(`review ${reviewId} cannot be completed: no verdict yet for ${unanswered.join(', ')}`);
+      }
+      const at = this.nowIso();
+      const after = validate(
+        ReviewRecordSchema,
+        { ...before, decision: parsedDecision, completedAt: at, completedBy: actor },
+        `review ${reviewId}`,
+      );
+      await this.write({ type: 'review', record: after });
+      const summary = `${plan.label} completed: ${parsedDecision}`;
+      return changeOf({ actor, summary, before, after });
+    });
   }
 
   /** Creates an issue (no id; a "KI-n" id is assigned) or edits one; firstSeen is kept across edits. */
-  upsertKnownIssue(input: KnownIssueInput, by: string): CadenceChange<KnownIssue> {
-    const actor = validateActor(by);
-    const fields = validate(KnownIssueInputSchema, input, 'known issue');
-    const before = fields.id === undefined ? null : this.issues.get(fields.id);
-    if (before === undefined) throw new CadenceError(`there is no known issue "${fields.id}" to edit`);
-    const at = this.nowIso();
-    const id = before?.id ?? this.nextIssueId();
-    const candidate = {
-      id,
-      title: fields.title,
-      intent: fields.intent,
-      note: fields.note,
-      firstSeen: before?.firstSeen ?? at,
-      status: fields.status ?? before?.status ?? 'open',
-    };
-    const summary = `${before ? 'Known issue updated' : 'Known issue added'}: ${id} "${fields.title}" (${candidate.status})`;
-    if (before && sameIssue(before, candidate)) return changeOf({ actor, summary, before, after: before });
-    const after = validate(KnownIssueSchema, { ...candidate, updatedAt: at, updatedBy: actor }, `known issue ${id}`);
-    this.write({ type: 'known_issue', issue: after });
-    return changeOf({ actor, summary, before, after });
+  upsertKnownIssue(input: KnownIssueInput, by: string): Promise<CadenceChange<KnownIssue>> {
+    return this.serial.run(async () => {
+      const actor = validateActor(by);
+      const fields = validate(KnownIssueInputSchema, input, 'known issue');
+      const before = fields.id === undefined ? null : this.issues.get(fields.id);
+      if (before === undefined) throw new CadenceError(`there is no known issue "${fields.id}" to edit`);
+      const at = this.nowIso();
+      const id = before?.id ?? this.nextIssueId();
+      const candidate = {
+        id,
+        title: fields.title,
+        intent: fields.intent,
+        note: fields.note,
+        firstSeen: before?.firstSeen ?? at,
+        status: fields.status ?? before?.status ?? 'open',
+      };
+      const summary = `${before ? 'Known issue updated' : 'Known issue added'}: ${id} "${fields.title}" (${candidate.status})`;
+      if (before && sameIssue(before, candidate)) return changeOf({ actor, summary, before, after: before });
+      const after = validate(KnownIssueSchema, { ...candidate, updatedAt: at, updatedBy: actor }, `known issue ${id}`);
+      await this.write({ type: 'known_issue', issue: after });
+      return changeOf({ actor, summary, before, after });
+    });
   }
 
   listKnownIssues(): KnownIssue[] {
@@ -184,18 +192,20 @@ export class CadenceStore {
   }
 
   /** Hands the shift over; the history keeps every owner with the note left for them. */
-  setShiftOwner(name: string, handoverNote: string | undefined, by: string): CadenceChange<ShiftOwner> {
-    const actor = validateActor(by);
-    const at = this.nowIso();
-    const before = this.currentOwner();
-    const after = validate(
-      ShiftOwnerSchema,
-      { name, since: at, handoverNote: handoverNote?.trim() ? handoverNote : undefined, setBy: actor },
-      'shift owner',
-    );
-    this.write({ type: 'shift_owner', owner: after });
-    const summary = before ? `Shift handed from ${before.name} to ${after.name}` : `Shift owner set to ${after.name}`;
-    return changeOf({ actor, summary, before, after });
+  setShiftOwner(name: string, handoverNote: string | undefined, by: string): Promise<CadenceChange<ShiftOwner>> {
+    return this.serial.run(async () => {
+      const actor = validateActor(by);
+      const at = this.nowIso();
+      const before = this.currentOwner();
+      const after = validate(
+        ShiftOwnerSchema,
+        { name, since: at, handoverNote: handoverNote?.trim() ? handoverNote : undefined, setBy: actor },
+        'shift owner',
+      );
+      await this.write({ type: 'shift_owner', owner: after });
+      const summary = before ? `Shift handed from ${before.name} to ${after.name}` : `Shift owner set to ${after.name}`;
+      return changeOf({ actor, summary, before, after });
+    });
   }
 
   shiftHistory(): ShiftOwner[] {
@@ -207,23 +217,26 @@ export class CadenceStore {
   }
 
   /** Remembers that a notification was shown; returns false if it already was. */
-  markNotified(id: string): boolean {
-    if (this.notified.has(id)) return false;
-    this.write({ type: 'notified', id, at: this.nowIso() });
-    return true;
+  markNotified(id: string): Promise<boolean> {
+    return this.serial.run(async () => {
+      if (this.notified.has(id)) return false;
+      await this.write({ type: 'notified', id, at: this.nowIso() });
+      return true;
+    });
   }
 
   notifiedIds(): ReadonlySet<string> {
     return this.notified;
   }
 
-  close(): void {
-    this.file.close();
+  async close(): Promise<void> {
+    await this.serial.idle();
+    await this.log.close();
   }
 
-  /** Appends first, then applies, so memory never holds a change the disk does not. */
-  private write(line: CadenceLine): void {
-    this.file.append(line);
+  /** Appends first, then applies, so memory never holds a change storage does not. */
+  private async write(line: CadenceLine): Promise<void> {
+    await this.log.append(line);
     this.apply(line);
   }
 

@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import type { BRIDGE_REQUESTS, BridgeChannel, BridgeResponses, ConsolePush } from '../../../shared/bridge.js';
+import type { AuditAppend } from '../../../shared/audit.js';
 import type { LaunchConfig } from '../../../shared/config.js';
 import type { RoutingView, StreamStatus } from '../../../shared/console-state.js';
 import type { MetricsSnapshot } from '../../../shared/kpi.js';
 import type { CallRecord, RoutingState } from '../../../shared/protocol.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { MetricsAggregator } from '../metrics/aggregator.js';
+import type { LaunchStorage } from '../storage/ports.js';
 
 /** One bridge channel's handler: gets the request already validated against its schema. */
 export type Handler<C extends BridgeChannel> = (
@@ -16,7 +18,8 @@ export type Handlers = { [C in BridgeChannel]: Handler<C> };
 /** What the console engine lends each feature: shared state and the ways to act on it. */
 export interface ConsoleContext {
   config: LaunchConfig;
-  dataDir: string;
+  /** Where every record of the launch is kept: files on one machine, a database for a team. */
+  storage: LaunchStorage;
   /** Wall clock, epoch ms. Stream time is in the metrics snapshot. */
   now: () => number;
   /**
@@ -34,6 +37,13 @@ export interface ConsoleContext {
   /** The current shift owner's name; throws a plain message when nobody owns the shift. */
   operator(): string;
   push(push: ConsolePush): void;
+  /**
+   * Reports a write that failed where no operator request was waiting for it (a tick, a stream
+   * event): the operator is told at once, since something they rely on was not kept.
+   */
+  storageFailed(what: string, error: unknown): void;
+  /** Appends an entry nobody waits for (an evaluation, a countdown); a failure is reported like any storage failure. */
+  auditInBackground(entry: AuditAppend): void;
 }
 
 /** The input each feature sees on every tick of the engine (a few times a second). */
@@ -46,5 +56,6 @@ export interface Tick {
 export interface Feature {
   onCall?(call: CallRecord): void;
   tick?(tick: Tick): void;
-  close?(): void;
+  /** Resolves once everything the feature had asked storage to keep is written. */
+  close?(): Promise<void>;
 }

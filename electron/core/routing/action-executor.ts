@@ -9,13 +9,13 @@ import {
 } from '../../../shared/protocol.js';
 import { expectedStateHolds } from './expected-state.js';
 import { judgeOutcome, type OutcomeFacts } from './outcome-text.js';
-import { PendingActionsJournal } from './pending-journal.js';
+import type { PendingActionsJournal } from './pending-journal.js';
 import { RoutingProviderError, type RoutingProvider } from './provider.js';
 
 export interface ActionExecutorOptions {
   provider: RoutingProvider;
-  /** Where the pending-actions journal lives; the same directory after a restart. */
-  dataDir: string;
+  /** Intents confirmed and not yet settled, kept across a restart. */
+  journal: PendingActionsJournal;
   /** Per-request limit for each POST and each read-back GET. */
   timeoutMs: number;
   /** Extra attempts after the first, for the POST and again for the read-back. */
@@ -62,7 +62,7 @@ export class ActionExecutor {
   private readonly stopper = new AbortController();
 
   constructor(private readonly options: ActionExecutorOptions) {
-    this.journal = new PendingActionsJournal(options.dataDir);
+    this.journal = options.journal;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal }));
     this.random = options.random ?? Math.random;
@@ -95,6 +95,14 @@ export class ActionExecutor {
     return this.run(parsed.data, true);
   }
 
+  /**
+   * Forgets a settled intent. Called once its outcome is audited, never before: an intent still
+   * in the journal after a crash is read back and reported again, never silently dropped.
+   */
+  forget(intentId: string): Promise<void> {
+    return this.journal.remove(intentId);
+  }
+
   /** Re-sends every pending intent with its original key, so the provider applies each once. */
   async resumePending(): Promise<ActionOutcome[]> {
     const outcomes: ActionOutcome[] = [];
@@ -113,11 +121,11 @@ export class ActionExecutor {
   private async run(original: ActionIntent, resend: boolean): Promise<ActionOutcome> {
     const start = this.now();
     let intent = original;
-    this.journal.put(intent);
+    await this.journal.put(intent);
     if (intent.before === undefined && intent.req.action === 'rollback') {
       // A rollback is checked against the version seen before it; fetch it if the caller had none.
       intent = { ...intent, before: await this.fetchBefore() };
-      this.journal.put(intent);
+      await this.journal.put(intent);
     }
     const send: SendResult = resend ? await this.send(intent) : { attempts: 0, sentAttempts: 0 };
     const readBack: ReadBackResult | null =
@@ -149,7 +157,6 @@ export class ActionExecutor {
     if (readBack?.state) outcome.readBack = readBack.state;
     const error = verdict.status === 'verified' ? undefined : (send.rejection ?? readBack?.error ?? send.error);
     if (error !== undefined) outcome.error = error;
-    this.journal.remove(intent.id);
     return outcome;
   }
 

@@ -13,6 +13,7 @@ import type { ConsoleContext, Feature, Handlers, Tick } from '../engine/feature.
 import { BoundedMap } from '../lib/bounded-map.js';
 import { InProgressEstimator } from './in-progress-estimate.js';
 import { ObservedProvider } from './observed-provider.js';
+import { PendingActionsJournal } from './pending-journal.js';
 import { recoveryPlan } from './recovery-plan.js';
 import { RECOVERY_WINDOW, screenFigures, type ScreenFigures } from './screen-figures.js';
 
@@ -68,16 +69,22 @@ export class RoutingFeature implements Feature {
   private reading: Promise<RoutingView> | null = null;
   private lastReadAt = -Infinity;
 
-  constructor(
+  static async open(ctx: ConsoleContext, provider: RoutingProvider): Promise<RoutingFeature> {
+    const journal = await PendingActionsJournal.open(ctx.storage.document('pending-actions'));
+    return new RoutingFeature(ctx, provider, journal);
+  }
+
+  private constructor(
     private readonly ctx: ConsoleContext,
     private readonly provider: RoutingProvider,
+    journal: PendingActionsJournal,
   ) {
     this.executor = new ActionExecutor({
       provider: new ObservedProvider(provider, {
         sending: (key) => this.onAttempt(key, 'sending'),
         replied: (key) => this.onAttempt(key, 'verifying'),
       }),
-      dataDir: ctx.dataDir,
+      journal,
       timeoutMs: ctx.config.routing.timeoutMs,
       retries: ctx.config.routing.retries,
       runbook: ctx.config.runbook,
@@ -129,7 +136,7 @@ export class RoutingFeature implements Feature {
     });
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.stopper.abort();
     this.executor.stop();
   }
@@ -191,14 +198,15 @@ export class RoutingFeature implements Feature {
     return this.settle(outcome, intent.before ?? null, figures, context);
   }
 
-  private settle(outcome: ActionOutcome, before: RoutingState | null, figures: ScreenFigures, context: RunContext): ActionOutcome {
+  /** The audit entry is durable before the journal forgets the intent and before anyone hears the outcome. */
+  private async settle(outcome: ActionOutcome, before: RoutingState | null, figures: ScreenFigures, context: RunContext): Promise<ActionOutcome> {
     this.lastOutcome = outcome;
     this.lastOutcomeAt = this.ctx.now();
     if (outcome.status === 'verified' && outcome.readBack) this.startWatch(outcome, figures, context.kpis);
     const entry = actionAuditEntry(outcome, { figures: figures.values, trigger: context.trigger });
     const stream = this.ctx.streamStatus();
     try {
-      this.ctx.audit.append({
+      await this.ctx.audit.append({
         ...entry,
         data: {
           ...entry.data,
@@ -213,6 +221,7 @@ export class RoutingFeature implements Feature {
         `${actionLabel(outcome.request)}: ${outcome.status.toUpperCase()}, but its audit entry could not be written: ${(e as Error).message}`,
       );
     }
+    await this.executor.forget(outcome.intentId);
     return outcome;
   }
 
@@ -279,7 +288,7 @@ export class RoutingFeature implements Feature {
     for (const outcome of outcomes) {
       this.notify(outcome, `After restart: ${actionLabel(outcome.request)}`);
       try {
-        this.settle(outcome, seen.get(outcome.intentId) ?? null, this.figuresOnScreen(), { trigger: 'pending when the console restarted' });
+        await this.settle(outcome, seen.get(outcome.intentId) ?? null, this.figuresOnScreen(), { trigger: 'pending when the console restarted' });
       } catch (e) {
         this.ctx.push({ kind: 'notification', id: `audit-${outcome.intentId}`, title: 'Audit entry not written', body: (e as Error).message, severity: 'critical' });
       }

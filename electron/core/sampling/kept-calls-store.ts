@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { CallRecordSchema, describeZodError, type CallRecord } from '../../../shared/protocol.js';
 import { HOUR_MS, hasFailureSignal } from '../../../shared/sampling.js';
-import { writeFileAtomic } from '../storage/atomic-file.js';
-import { JsonlFile, type JsonlReadResult } from '../storage/jsonl-file.js';
+import { Serial } from '../lib/serial.js';
+import type { RecordLog } from '../storage/ports.js';
+import { readRecords, type LoadProblem } from '../storage/read-records.js';
 import type { HourCell } from './hourly-traffic.js';
 import { createPrng, type Prng, type PrngState } from './prng.js';
 import { CallSampler, type CallSamplerOptions, type KeptEntry, type OfferResult, type Placement } from './reservoir.js';
@@ -24,7 +25,7 @@ import { CallSampler, type CallSamplerOptions, type KeptEntry, type OfferResult,
  */
 
 export interface KeptCallsStoreOptions extends Omit<CallSamplerOptions, 'rng'> {
-  path: string;
+  log: RecordLog;
   /** Seeds the PRNG of a new store; a store read back continues its saved PRNG state. */
   seed: number;
   clock?: () => number;
@@ -33,8 +34,6 @@ export interface KeptCallsStoreOptions extends Omit<CallSamplerOptions, 'rng'> {
   compactFactor?: number;
 }
 
-/** A line skipped while loading a log: a torn last line after a crash, or damage. */
-export type StoreProblem = JsonlReadResult<unknown>['badLines'][number];
 
 const u32 = z.number().int().min(0).max(0xffff_ffff);
 const count = z.number().int().nonnegative();
@@ -71,8 +70,11 @@ function parseLine(value: unknown): Line {
 export class KeptCallsStore {
   readonly sampler: CallSampler;
   /** Lines skipped while loading: a torn last line after a crash, or damage. */
-  readonly problems: readonly StoreProblem[];
-  private readonly file: JsonlFile;
+  readonly problems: readonly LoadProblem[];
+  private readonly log: RecordLog;
+  /** Writes in the order the calls were counted, so the log replays to the same reservoirs. */
+  private readonly writes = new Serial();
+  private lastWriteProblem: string | null = null;
   private readonly rng: Prng;
   private readonly clock: () => number;
   private readonly tallyEveryCalls: number;
@@ -84,8 +86,8 @@ export class KeptCallsStore {
   private lastTallyAt: number;
   private lines: number;
 
-  private constructor(options: KeptCallsStoreOptions, lines: Line[], problems: StoreProblem[]) {
-    this.file = new JsonlFile(options.path);
+  private constructor(options: KeptCallsStoreOptions, lines: Line[], problems: LoadProblem[]) {
+    this.log = options.log;
     this.clock = options.clock ?? Date.now;
     this.tallyEveryCalls = options.tallyEveryCalls ?? 500;
     this.tallyEveryMs = options.tallyEveryMs ?? 15_000;
@@ -99,13 +101,29 @@ export class KeptCallsStore {
     replay(this.sampler, lines);
   }
 
-  /** Loads the store at `path` (a missing file is an empty store). */
-  static open(options: KeptCallsStoreOptions): KeptCallsStore {
-    const { records, badLines } = new JsonlFile(options.path).read(parseLine);
-    return new KeptCallsStore(options, records, badLines);
+  /** Loads the store from its log (an empty log is an empty store). */
+  static async open(options: KeptCallsStoreOptions): Promise<KeptCallsStore> {
+    const { records, problems } = await readRecords(options.log, parseLine);
+    return new KeptCallsStore(options, records, problems);
   }
 
-  /** Counts a finished call and keeps it if the reservoirs take it; a kept call is on disk on return. */
+  /**
+   * Why the last write failed, until a later one succeeds: calls counted meanwhile may be
+   * missing after a restart.
+   */
+  get writeProblem(): string | null {
+    return this.lastWriteProblem;
+  }
+
+  /** Resolves once every line asked for so far is written (or has failed, see `writeProblem`). */
+  written(): Promise<void> {
+    return this.writes.idle();
+  }
+
+  /**
+   * Counts a finished call and keeps it if the reservoirs take it. Memory changes at once; the
+   * line is written in turn (see `written`), so the stream never waits on the disk.
+   */
   offer(call: CallRecord, endedAtMs = Date.parse(call.endedAt)): OfferResult {
     const result = this.sampler.offer(call, endedAtMs);
     const { entry, placements } = result;
@@ -135,18 +153,18 @@ export class KeptCallsStore {
     this.startTally();
   }
 
-  /** Replaces the log with a snapshot of what is held now. */
+  /** Replaces the log with a snapshot of what is held now, after the lines already asked for. */
   compact(): void {
     const snapshot = [this.tallyLine(this.sampler.traffic.cells(), this.sampler.seenByIntent()), ...this.keepLines()];
-    this.file.close();
-    writeFileAtomic(this.file.path, snapshot.map((l) => `${JSON.stringify(l)}\n`).join(''));
     this.lines = snapshot.length;
     this.startTally();
+    this.write(() => this.log.replace(snapshot));
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.flush();
-    this.file.close();
+    await this.writes.idle();
+    await this.log.close();
   }
 
   /** Lines in the log now (the compaction trigger). */
@@ -192,8 +210,19 @@ export class KeptCallsStore {
   }
 
   private append(line: Line): void {
-    this.file.append(line);
     this.lines += 1;
+    this.write(() => this.log.append(line));
+  }
+
+  private write(step: () => Promise<void>): void {
+    void this.writes.run(step).then(
+      () => {
+        this.lastWriteProblem = null;
+      },
+      (e: unknown) => {
+        this.lastWriteProblem = e instanceof Error ? e.message : String(e);
+      },
+    );
   }
 }
 

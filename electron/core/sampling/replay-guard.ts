@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { writeFileAtomic } from '../storage/atomic-file.js';
+import type { JsonDocument } from '../storage/ports.js';
 
 /**
  * Keeps a restarted console from counting a call twice. The stream replays its buffer to a
@@ -17,7 +16,7 @@ const MarkSchema = z.object({ launchId: z.string().nullable(), lastEndedAtMs: z.
 type Mark = z.infer<typeof MarkSchema>;
 
 export interface ReplayGuardOptions {
-  path: string;
+  doc: JsonDocument;
   clock: () => number;
   saveEveryMs?: number;
 }
@@ -32,14 +31,22 @@ export class ReplayGuard {
   private lastSaveAt: number;
   private readonly saveEveryMs: number;
 
-  constructor(private readonly options: ReplayGuardOptions) {
-    const read = readMark(options.path);
+  private saving: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly options: ReplayGuardOptions,
+    read: { mark: Mark | null; problem: string | null },
+  ) {
     this.countedAtStart = read.mark;
     this.problem = read.problem;
     this.latest = read.mark;
     this.saved = read.mark;
     this.saveEveryMs = options.saveEveryMs ?? 5000;
     this.lastSaveAt = options.clock();
+  }
+
+  static async open(options: ReplayGuardOptions): Promise<ReplayGuard> {
+    return new ReplayGuard(options, await readMark(options.doc));
   }
 
   /** False for a call of this launch the sampler already counted before this start. */
@@ -56,28 +63,35 @@ export class ReplayGuard {
   counted(launchId: string | null, endedAtMs: number): void {
     const sameLaunch = this.latest !== null && this.latest.launchId === launchId;
     this.latest = { launchId, lastEndedAtMs: sameLaunch ? Math.max(this.latest?.lastEndedAtMs ?? 0, endedAtMs) : endedAtMs };
-    if (this.options.clock() - this.lastSaveAt >= this.saveEveryMs) this.save();
+    if (this.options.clock() - this.lastSaveAt >= this.saveEveryMs) void this.save().catch(() => undefined);
   }
 
-  save(): void {
+  /** Saves the mark if it moved; saves run one after another, so an older mark never lands last. */
+  save(): Promise<void> {
     this.lastSaveAt = this.options.clock();
     const { latest, saved } = this;
-    if (latest === null || (saved !== null && latest.launchId === saved.launchId && latest.lastEndedAtMs === saved.lastEndedAtMs)) return;
-    writeFileAtomic(this.options.path, JSON.stringify(latest));
-    this.saved = latest;
+    if (latest === null || (saved !== null && latest.launchId === saved.launchId && latest.lastEndedAtMs === saved.lastEndedAtMs)) {
+      return this.saving;
+    }
+    const next = this.saving
+      .catch(() => undefined)
+      .then(async () => {
+        await this.options.doc.write(latest);
+        this.saved = latest;
+      });
+    this.saving = next;
+    return next;
   }
 }
 
-function readMark(path: string): { mark: Mark | null; problem: string | null } {
-  if (!existsSync(path)) return { mark: null, problem: null };
+async function readMark(doc: JsonDocument): Promise<{ mark: Mark | null; problem: string | null }> {
+  const read = await doc.read();
+  if (read.kind === 'none') return { mark: null, problem: null };
   const unreadable = (why: string) => ({
     mark: null,
-    problem: `${path} could not be read (${why}), so calls the stream replays may be counted twice`,
+    problem: `${doc.location} could not be read (${why}), so calls the stream replays may be counted twice`,
   });
-  try {
-    const parsed = MarkSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return parsed.success ? { mark: parsed.data, problem: null } : unreadable('not a saved mark');
-  } catch (e) {
-    return unreadable((e as Error).message);
-  }
+  if (read.kind === 'unreadable') return unreadable(read.why);
+  const parsed = MarkSchema.safeParse(read.value);
+  return parsed.success ? { mark: parsed.data, problem: null } : unreadable('not a saved mark');
 }

@@ -1,5 +1,4 @@
 import { randomInt } from 'node:crypto';
-import { join } from 'node:path';
 import type { AnnotationSaved, SessionDetail, SessionListItem } from '../../../shared/bridge.js';
 import type { SamplingView } from '../../../shared/console-state.js';
 import type { CallRecord } from '../../../shared/protocol.js';
@@ -32,9 +31,6 @@ const NOTE_SPELLS_KEPT = 200;
 /** Calls kept for sampling, sampling sessions, replay with recordings, annotation, exports. */
 export class SamplingFeature implements Feature {
   readonly handlers: Pick<Handlers, SamplingChannels>;
-  private readonly kept: KeptCallsStore;
-  private readonly sessions: SessionStore;
-  private readonly replay: ReplayGuard;
   private keptCount: number;
   private keptCountStale = false;
   private firstHour: number | null;
@@ -42,14 +38,20 @@ export class SamplingFeature implements Feature {
   /** When each (session, call, operator) last saved a change to the note alone. */
   private readonly lastNoteSave = new Map<string, number>();
 
-  constructor(private readonly ctx: ConsoleContext) {
-    this.kept = KeptCallsStore.open({
-      path: join(ctx.dataDir, 'kept-calls.jsonl'),
-      seed: randomInt(0x1_0000_0000),
-      clock: ctx.now,
-    });
-    this.sessions = SessionStore.open({ path: join(ctx.dataDir, 'sampling-sessions.jsonl'), clock: ctx.now });
-    this.replay = new ReplayGuard({ path: join(ctx.dataDir, 'sampling-counted-until.json'), clock: ctx.now });
+  static async open(ctx: ConsoleContext): Promise<SamplingFeature> {
+    const { storage } = ctx;
+    const kept = await KeptCallsStore.open({ log: storage.records('kept-calls'), seed: randomInt(0x1_0000_0000), clock: ctx.now });
+    const sessions = await SessionStore.open({ log: storage.records('sampling-sessions'), clock: ctx.now });
+    const replay = await ReplayGuard.open({ doc: storage.document('sampling-counted-until'), clock: ctx.now });
+    return new SamplingFeature(ctx, kept, sessions, replay);
+  }
+
+  private constructor(
+    private readonly ctx: ConsoleContext,
+    private readonly kept: KeptCallsStore,
+    private readonly sessions: SessionStore,
+    private readonly replay: ReplayGuard,
+  ) {
     const { sampler } = this.kept;
     this.keptCount = sampler.keptCount();
     const hours = sampler.traffic.cells().map(([, hour]) => hour);
@@ -57,11 +59,11 @@ export class SamplingFeature implements Feature {
     this.problem = this.replay.problem ?? loadProblem(this.kept.problems.length, this.sessions.problems.length);
 
     this.handlers = {
-      'sampling:start': (request) => {
+      'sampling:start': async (request) => {
         const createdBy = this.ctx.operator();
-        const stored = startSamplingSession(this.kept.sampler, this.sessions, request, createdBy);
+        const stored = await startSamplingSession(this.kept.sampler, this.sessions, request, createdBy);
         const { session } = stored;
-        this.ctx.audit.append({
+        await this.ctx.audit.append({
           type: 'annotation',
           operator: createdBy,
           summary: `Drew sampling session "${session.name}": ${session.callIds.length} calls from ${iso(session.range.from)} to ${iso(session.range.to)}, seed ${session.seed}${session.overweightFailures ? ', failures over-weighted' : ''}`,
@@ -79,11 +81,11 @@ export class SamplingFeature implements Feature {
       },
       'sampling:sessions': () => this.sessions.list().map((s) => this.listItem(s)),
       'sampling:session': ({ sessionId }) => this.detail(this.stored(sessionId), null),
-      'sampling:reveal': ({ sessionId, callId }) => {
+      'sampling:reveal': async ({ sessionId, callId }) => {
         const stored = this.stored(sessionId);
         const call = callOf(stored, callId);
         const operator = this.ctx.operator();
-        this.ctx.audit.append({
+        await this.ctx.audit.append({
           type: 'reveal',
           operator,
           summary: `Revealed personal data of call ${callId} (${call.intent}) in sampling session "${stored.session.name}"`,
@@ -91,10 +93,10 @@ export class SamplingFeature implements Feature {
         });
         return this.detail(stored, callId);
       },
-      'sampling:annotate': (patch) => {
+      'sampling:annotate': async (patch) => {
         const updatedBy = this.ctx.operator();
         const stored = this.stored(patch.sessionId);
-        const annotation = this.sessions.annotate({ ...patch, updatedBy });
+        const annotation = await this.sessions.annotate({ ...patch, updatedBy });
         const saved: AnnotationSaved = {
           annotation,
           progress: this.sessions.progress(stored.session.id),
@@ -106,7 +108,7 @@ export class SamplingFeature implements Feature {
           patch.categories !== undefined ? `categories ${categoryLabels(annotation.categories)}` : null,
           patch.note !== undefined ? `note (${annotation.note.length} characters)` : null,
         ].filter((x) => x !== null);
-        this.ctx.audit.append({
+        await this.ctx.audit.append({
           type: 'annotation',
           operator: updatedBy,
           summary: `Annotated call ${annotation.callId} in "${stored.session.name}": ${changed.join(', ') || 'no change'}`,
@@ -122,12 +124,12 @@ export class SamplingFeature implements Feature {
         return saved;
       },
       'sampling:recording': async ({ sessionId, callId }) => fetchRecording(callOf(this.stored(sessionId), callId).recordingUrl),
-      'sampling:export': ({ sessionId, kind, unmasked }) => {
+      'sampling:export': async ({ sessionId, kind, unmasked }) => {
         const stored = this.stored(sessionId);
         const operator = unmasked ? this.ctx.operator() : null;
         const file = sessionExport(kind, stored, this.sessions.annotations(sessionId), unmasked);
         if (operator) {
-          this.ctx.audit.append({
+          await this.ctx.audit.append({
             type: 'reveal',
             operator,
             summary: `Exported ${kind} of sampling session "${stored.session.name}" UNMASKED (personal data included)`,
@@ -151,8 +153,13 @@ export class SamplingFeature implements Feature {
       seenCalls,
       sessions: this.sessions.list().length,
       span: this.firstHour === null ? null : { from: this.firstHour * HOUR_MS, to: end },
-      problem: this.problem,
+      problem: this.keptWriteProblem() ?? this.problem,
     };
+  }
+
+  private keptWriteProblem(): string | null {
+    const why = this.kept.writeProblem;
+    return why === null ? null : `Calls kept for sampling could not all be saved (${why}); after a restart some may be missing`;
   }
 
   onCall(call: CallRecord): void {
@@ -171,10 +178,10 @@ export class SamplingFeature implements Feature {
     this.firstHour = this.firstHour === null ? hour : Math.min(this.firstHour, hour);
   }
 
-  close(): void {
-    this.kept.close();
-    this.replay.save();
-    this.sessions.close();
+  async close(): Promise<void> {
+    await this.kept.close();
+    await this.replay.save();
+    await this.sessions.close();
   }
 
   /**

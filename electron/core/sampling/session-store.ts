@@ -10,11 +10,13 @@ import {
   type SessionProgress,
   type StoredSession,
 } from '../../../shared/sampling.js';
-import { JsonlFile, type JsonlReadResult } from '../storage/jsonl-file.js';
+import { Serial } from '../lib/serial.js';
+import type { RecordLog } from '../storage/ports.js';
+import { readRecords, type LoadProblem } from '../storage/read-records.js';
 
 /**
- * Sampling sessions and their annotations, append-only: every change is one fsync'd line before
- * the call returns, so nothing a reviewer typed is lost to a crash. A session line carries the
+ * Sampling sessions and their annotations, append-only: every change is one durable record before
+ * its promise resolves, so nothing a reviewer typed is lost to a crash. A session line carries the
  * sampled calls' records, so the session can be resumed on a later shift after the reservoirs
  * have moved on. Annotations are whole records, last write wins per (session, call).
  */
@@ -22,12 +24,10 @@ import { JsonlFile, type JsonlReadResult } from '../storage/jsonl-file.js';
 export type NewSession = Omit<SamplingSession, 'id' | 'createdAt'>;
 
 export interface SessionStoreOptions {
-  path: string;
+  log: RecordLog;
   clock?: () => number;
   newId?: () => string;
 }
-
-type StoreProblem = JsonlReadResult<unknown>['badLines'][number];
 
 export class SessionStoreError extends Error {}
 
@@ -50,17 +50,18 @@ interface Held {
 
 export class SessionStore {
   /** Lines skipped while loading: a torn last line after a crash, or damage. */
-  readonly problems: readonly StoreProblem[];
-  private readonly file: JsonlFile;
+  readonly problems: readonly LoadProblem[];
+  private readonly log: RecordLog;
+  private readonly serial = new Serial();
   private readonly clock: () => number;
   private readonly newId: () => string;
   private readonly sessions = new Map<string, Held>();
 
-  private constructor(options: SessionStoreOptions, lines: Line[], problems: StoreProblem[]) {
-    this.file = new JsonlFile(options.path);
+  private constructor(options: SessionStoreOptions, lines: Line[], problems: LoadProblem[]) {
+    this.log = options.log;
     this.clock = options.clock ?? Date.now;
     this.newId = options.newId ?? randomUUID;
-    const skipped: StoreProblem[] = [...problems];
+    const skipped: LoadProblem[] = [...problems];
     lines.forEach((line, i) => {
       if (line.t === 'session') {
         this.sessions.set(line.session.id, { stored: { session: line.session, calls: line.calls }, annotations: new Map() });
@@ -73,14 +74,14 @@ export class SessionStore {
     this.problems = skipped;
   }
 
-  /** Loads the store at `path` (a missing file is an empty store). */
-  static open(options: SessionStoreOptions): SessionStore {
-    const { records, badLines } = new JsonlFile(options.path).read(parseLine);
-    return new SessionStore(options, records, badLines);
+  /** Loads the store from its log (an empty log is an empty store). */
+  static async open(options: SessionStoreOptions): Promise<SessionStore> {
+    const { records, problems } = await readRecords(options.log, parseLine);
+    return new SessionStore(options, records, problems);
   }
 
-  /** Saves a new session with the records of its sampled calls; every sampled call needs one. */
-  createSession(input: NewSession, calls: readonly CallRecord[]): StoredSession {
+  /** Saves a new session with the records of its sampled calls; every sampled call needs one. Kept when it resolves. */
+  async createSession(input: NewSession, calls: readonly CallRecord[]): Promise<StoredSession> {
     const parsed = SamplingSessionSchema.safeParse({
       ...input,
       id: this.newId(),
@@ -95,7 +96,7 @@ export class SessionStore {
       throw new SessionStoreError('a sampled call appears twice in the session');
     }
     const stored: StoredSession = { session, calls: session.callIds.map((id) => byId.get(id) as CallRecord) };
-    this.file.append({ t: 'session', ...stored } satisfies Line);
+    await this.serial.run(() => this.log.append({ t: 'session', ...stored } satisfies Line));
     this.sessions.set(session.id, { stored, annotations: new Map() });
     return stored;
   }
@@ -111,8 +112,15 @@ export class SessionStore {
     return this.sessions.get(sessionId)?.stored;
   }
 
-  /** Applies a reviewer's change (fields left out keep their value); on disk when it returns. */
-  annotate(patch: unknown): Annotation {
+  /**
+   * Applies a reviewer's change (fields left out keep their value); kept when it resolves. Changes
+   * run one at a time, so two saves of one call each build on the other's fields.
+   */
+  annotate(patch: unknown): Promise<Annotation> {
+    return this.serial.run(() => this.applyAnnotation(patch));
+  }
+
+  private async applyAnnotation(patch: unknown): Promise<Annotation> {
     const parsed = AnnotationPatchSchema.safeParse(patch);
     if (!parsed.success) throw new SessionStoreError(`invalid annotation: ${describeZodError(parsed.error)}`);
     const p = parsed.data;
@@ -129,7 +137,7 @@ export class SessionStore {
       updatedAt: new Date(this.clock()).toISOString(),
       updatedBy: p.updatedBy,
     };
-    this.file.append({ t: 'annotation', annotation } satisfies Line);
+    await this.log.append({ t: 'annotation', annotation } satisfies Line);
     held.annotations.set(p.callId, annotation);
     return annotation;
   }
@@ -148,8 +156,9 @@ export class SessionStore {
     return { annotated, total: held.stored.session.callIds.length };
   }
 
-  close(): void {
-    this.file.close();
+  async close(): Promise<void> {
+    await this.serial.idle();
+    await this.log.close();
   }
 
   private misfit(sessionId: string, callId: string): string | null {

@@ -9,13 +9,13 @@ import { SamplingError, drawSample } from './stratify.js';
  * Draws a stratified sample from the calls held now and saves it as a session with the sampled
  * calls' records. `request` is validated here, since it arrives from the renderer.
  */
-export function startSamplingSession(
+export async function startSamplingSession(
   sampler: CallSampler,
   sessions: SessionStore,
   request: unknown,
   createdBy: string,
   drawSeed: () => number = () => randomInt(0x1_0000_0000),
-): StoredSession {
+): Promise<StoredSession> {
   const parsed = StartSamplingRequestSchema.safeParse(request);
   if (!parsed.success) throw new SamplingError(`invalid sampling request: ${describeZodError(parsed.error)}`);
   const { name, range, size, overweightFailures } = parsed.data;
