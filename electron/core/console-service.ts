@@ -2,6 +2,7 @@ import type { ConsolePush } from '../../shared/bridge.js';
 import type { LaunchConfig } from '../../shared/config.js';
 import type { ConsoleSnapshot, RoutingView } from '../../shared/console-state.js';
 import type { RoutingState } from '../../shared/protocol.js';
+import { SHIFT_OWNER_REQUIRED } from '../../shared/operator-text.js';
 import { auditHandlers } from './audit/audit-handlers.js';
 import { AuditLog } from './audit/audit-log.js';
 import { AlertsFeature } from './alerts/alerts-feature.js';
@@ -247,7 +248,7 @@ export class ConsoleService {
       },
       operator: () => {
         const owner = this.cadence.currentOwner();
-        if (!owner) throw new Error('Nobody owns the shift yet: set the shift owner first, so the action is stamped with a name.');
+        if (!owner) throw new Error(SHIFT_OWNER_REQUIRED);
         return owner.name;
       },
       push: (push) => this.emit(push),

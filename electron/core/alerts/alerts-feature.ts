@@ -4,6 +4,7 @@ import type { AlertRule } from '../../../shared/config.js';
 import type { AlertsView } from '../../../shared/console-state.js';
 import { KPI_IDS, KPIS, type KpiId, type WindowMinutes } from '../../../shared/kpi.js';
 import type { RoutingActionRequest } from '../../../shared/protocol.js';
+import { CONSOLE_OPERATOR, UNNAMED_OPERATOR } from '../../../shared/operator-text.js';
 import { AlertLog } from './alert-log.js';
 import { autoActRequest, cancelCountdown, stepAutoAct } from './auto-act.js';
 import { baselinesFromConfig, captureBaseline } from './baselines.js';
@@ -31,9 +32,6 @@ export interface AutoActOptions {
   trigger: string;
 }
 
-/** Who the console stamps on what it records by itself (evaluations, countdowns). */
-const CONSOLE_OPERATOR = 'console';
-const UNNAMED_OPERATOR = 'unnamed operator (no shift owner set)';
 
 /**
  * Alert rules evaluated on every tick (stream time), notifications and audit entries for

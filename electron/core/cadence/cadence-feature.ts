@@ -2,6 +2,7 @@ import type { AlertLogEntry } from '../../../shared/alerts.js';
 import type { LaunchClock, LaunchClockSource, ReviewRecord, ScheduledReview, ShiftOwner } from '../../../shared/cadence.js';
 import type { CadenceView } from '../../../shared/console-state.js';
 import type { CallRecord } from '../../../shared/protocol.js';
+import { FIRST_CALL_ACTOR } from '../../../shared/operator-text.js';
 import { CadenceError, CadenceStore } from './cadence-store.js';
 import { captureEvidence } from './evidence.js';
 import { notificationsToSend } from './notifications.js';
@@ -26,9 +27,6 @@ export interface CadenceDeps {
   /** The alert history, on the launch clock; read once, when a review freezes its evidence. */
   alertHistory: () => readonly AlertLogEntry[];
 }
-
-/** Who sets T0 when nobody did: the stamp on the clock record and its audit entry. */
-const FIRST_CALL_ACTOR = 'first live call';
 
 /**
  * The first 48 hours: launch clock, review schedule and timers, reviews, known issues, shifts.

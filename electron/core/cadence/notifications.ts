@@ -1,6 +1,7 @@
 import type { ReviewRecord, ScheduledReview } from '../../../shared/cadence.js';
 import { countdown } from '../../../shared/time-format.js';
-import { recordsById, reviewName, reviewStatus } from './schedule.js';
+import { capitalize, reviewName } from '../../../shared/review-text.js';
+import { recordsById, reviewStatus } from './schedule.js';
 
 export type ReviewNotificationKind = 'due' | 'overdue';
 
@@ -52,8 +53,4 @@ export function notificationsToSend(
     });
   }
   return out;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

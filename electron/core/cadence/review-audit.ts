@@ -1,15 +1,9 @@
 import type { AuditAppend } from '../../../shared/audit.js';
 import { formatUtc } from '../../../shared/time-format.js';
-import type { ReviewDecision, ReviewRecord, ScheduledReview } from '../../../shared/cadence.js';
-import { reviewName } from './schedule.js';
+import type { ReviewRecord, ScheduledReview } from '../../../shared/cadence.js';
+import { DECISION_TEXT, reviewName } from '../../../shared/review-text.js';
 
 /** The audit entries of the review cadence: the decision and the figures it was based on, in words and data. */
-
-const DECISION_TEXT: Record<ReviewDecision, string> = {
-  continue: 'continue the ramp',
-  hold: 'hold the ramp',
-  rollback: 'roll back',
-};
 
 export function reviewOpenedEntry(review: ScheduledReview, record: ReviewRecord): AuditAppend {
   const { evidence } = record;

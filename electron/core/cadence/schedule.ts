@@ -129,11 +129,6 @@ export function nextReview(
   return null;
 }
 
-/** "First-hour review (T0+1h)": how notifications and audit entries name a review. */
-export function reviewName(review: Pick<ScheduledReview, 'label' | 'offsetHours'>): string {
-  return `${review.label} (T0+${review.offsetHours}h)`;
-}
-
 export function recordsById(records: readonly ReviewRecord[]): Map<string, ReviewRecord> {
   return new Map(records.map((r) => [r.reviewId, r]));
 }
