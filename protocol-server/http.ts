@@ -42,21 +42,27 @@ export function requireMethod(req: IncomingMessage, allowed: string): void {
   if (req.method !== allowed) throw new HttpError(405, `method: ${req.method ?? '?'} is not allowed here, use ${allowed}`);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/**
+ * The raw body, refused with 413 past `maxBytes`: at once when Content-Length says so, else as
+ * soon as the bytes read pass it, so a huge body is never held whole.
+ */
+export async function readRawBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  if (declared > maxBytes) throw new HttpError(413, `body: larger than ${maxBytes} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `body: larger than ${MAX_BODY_BYTES} bytes`);
+    if (size > maxBytes) throw new HttpError(413, `body: larger than ${maxBytes} bytes`);
     chunks.push(buf);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** Reads a JSON body and validates it, failing with 400 "<field>: <message>". */
 export async function readJson<S extends z.ZodType>(req: IncomingMessage, schema: S): Promise<z.infer<S>> {
-  const text = await readBody(req);
+  const text = (await readRawBody(req)).toString('utf8');
   let raw: unknown;
   try {
     raw = JSON.parse(text);

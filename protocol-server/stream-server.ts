@@ -7,7 +7,7 @@ import {
   type HeartbeatEvent,
   type HelloEvent,
 } from '../shared/protocol.js';
-import type { EventLog } from './event-log.js';
+import type { LoggedEvent } from './event-log.js';
 import { sameSecret } from './secret.js';
 
 /**
@@ -17,14 +17,25 @@ import { sameSecret } from './secret.js';
  * cursors until it resumes.
  */
 
+/** What the stream reads: the simulator's in-memory EventLog, or the relay's durable one. */
+export interface StreamLog {
+  readonly newestSeq: number;
+  /** The oldest seq still held; newestSeq + 1 while the log is empty. */
+  readonly oldestSeq: number;
+  /** Held events with seq > `after`, oldest first. */
+  after(after: number): Iterable<LoggedEvent>;
+}
+
 export interface StreamServerOptions {
-  log: EventLog;
+  log: StreamLog;
   /** When set, connections must present it as `auth.token`. */
   token?: string;
   /** The hello a client gets on connecting (seq is filled in). */
   hello(): { launchId: string; agentVersion: string; serverTime: string };
   /** Simulated epoch ms, for heartbeats. */
   now(): number;
+  /** More a heartbeat carries beside its ts and seq (the relay's per-platform delivery times). */
+  heartbeatExtra?(): Omit<HeartbeatEvent, 'ts' | 'seq'>;
 }
 
 interface Client {
@@ -72,7 +83,11 @@ export class StreamServer {
   heartbeat(): void {
     if (this.paused) return;
     this.flush();
-    const beat: HeartbeatEvent = { ts: new Date(this.options.now()).toISOString(), seq: this.options.log.newestSeq };
+    const beat: HeartbeatEvent = {
+      ...this.options.heartbeatExtra?.(),
+      ts: new Date(this.options.now()).toISOString(),
+      seq: this.options.log.newestSeq,
+    };
     for (const client of this.clients.values()) client.socket.emit('heartbeat', beat);
   }
 
