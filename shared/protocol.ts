@@ -125,7 +125,19 @@ export const RoutingEventSchema = z.object({
 });
 export type RoutingEvent = z.infer<typeof RoutingEventSchema>;
 
-export const HeartbeatEventSchema = z.looseObject({ ts: isoTime, seq: z.number().int().nonnegative() });
+/** When a relay last heard from one voice platform: "no calls" and "no webhooks" look alike otherwise. */
+export const PlatformDeliverySchema = z.object({ lastWebhookAt: isoTime.nullable(), quietAfterSec: z.number().positive() });
+export type PlatformDelivery = z.infer<typeof PlatformDeliverySchema>;
+
+export const HeartbeatEventSchema = z.looseObject({
+  ts: isoTime,
+  seq: z.number().int().nonnegative(),
+  /** Sent by a relay, keyed by platform (vapi, retell, twilio); servers without webhooks leave it out. */
+  platforms: z
+    .record(z.string().max(40), PlatformDeliverySchema)
+    .refine((p) => Object.keys(p).length <= 10, 'at most 10 platforms')
+    .optional(),
+});
 export type HeartbeatEvent = z.infer<typeof HeartbeatEventSchema>;
 
 export const GapEventSchema = z.looseObject({ from: z.number().int(), to: z.number().int() });
