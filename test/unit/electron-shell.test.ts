@@ -31,6 +31,14 @@ async function startShell(argv: string[] = []): Promise<void> {
   });
 }
 
+/** Closes the window as the operator would; the shell quits once its records are written. */
+async function stopShell(): Promise<void> {
+  if (!record.appListeners.has('window-all-closed')) return;
+  const quits = record.quit;
+  record.emitApp('window-all-closed');
+  await vi.waitFor(() => expect(record.quit).toBeGreaterThan(quits));
+}
+
 function invoke(channel: string, request: unknown, frame: { url: string; top?: boolean } = { url: APP_PAGE }) {
   const handler = record.ipcHandlers.get(channel);
   if (!handler) throw new Error(`no handler for ${channel}`);
@@ -60,7 +68,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  record.emitApp('window-all-closed');
+  await stopShell();
   process.argv = savedArgv;
   Object.defineProperty(process, 'platform', { value: savedPlatform });
   await new Promise<void>((r) => provider.close(() => r()));
@@ -173,7 +181,7 @@ describe('desktop shell (electron/main.ts against a recording Electron)', () => 
     expect(audit).not.toContain(TOKEN);
 
     // The next start reads it back from the keychain.
-    record.emitApp('window-all-closed');
+    await stopShell();
     record.reset();
     await startShell();
     expect(await invoke('routing:token-status', {})).toMatchObject({ present: true, keptEncrypted: true });
@@ -217,7 +225,7 @@ describe('desktop shell (electron/main.ts against a recording Electron)', () => 
     const win = record.windows[0]!;
     record.shortcuts.get('CommandOrControl+Shift+E')?.();
     expect(win.contents.sent).toContainEqual({ channel: PUSH_CHANNEL, payload: { kind: 'shortcut', name: 'emergency-stop' } });
-    record.emitApp('window-all-closed');
+    await stopShell();
 
     Object.defineProperty(process, 'platform', { value: 'darwin' });
     record.reset({ shortcutFree: false });
