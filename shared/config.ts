@@ -49,8 +49,12 @@ export const LaunchConfigSchema = z.strictObject({
       /** Name of the environment variable holding the stream token (never the token itself). */
       tokenEnv: z.string().default('LAUNCH_STREAM_TOKEN'),
       staleAfterSec: z.number().positive().default(5),
+      /** Events dated more than this before the server's time at connecting are refused as late. */
+      acceptPastHours: z.number().positive().default(48),
+      /** Events dated more than this past the platform's clock are refused as future. */
+      acceptFutureSec: z.number().nonnegative().default(120),
     })
-    .default({ url: 'http://127.0.0.1:4100', tokenEnv: 'LAUNCH_STREAM_TOKEN', staleAfterSec: 5 }),
+    .default({ url: 'http://127.0.0.1:4100', tokenEnv: 'LAUNCH_STREAM_TOKEN', staleAfterSec: 5, acceptPastHours: 48, acceptFutureSec: 120 }),
   routing: z
     .strictObject({
       baseUrl: z.string().url().default('http://127.0.0.1:4100'),

@@ -1,4 +1,4 @@
-import type { ActionOutcome, RecoveryReport } from './actions.js';
+import type { ActionOutcome, ActionStep, InProgressEstimate, PendingAfterRestart, RecoveryReport } from './actions.js';
 import type { AlertLogEntry, AutoActCountdown, BaselineSet, RuleState } from './alerts.js';
 import type { AlertRule } from './config.js';
 import type { KnownIssue, LaunchClock, ReviewRecord, ReviewStatus, ScheduledReview, ShiftOwner } from './cadence.js';
@@ -9,10 +9,21 @@ import type { RoutingState } from './protocol.js';
 
 export type ConnectionPhase = 'connecting' | 'live' | 'stale' | 'reconnecting' | 'disconnected';
 
+/** Events of one kind the console refused, and why it refused the newest of them. */
+export interface EventCount {
+  count: number;
+  lastReason: string | null;
+  /** Wall-clock ms of the newest. */
+  lastAt: number | null;
+}
+
 export interface StreamStatus {
   phase: ConnectionPhase;
   url: string;
-  /** Wall-clock ms since the last event of any kind (heartbeats included); null before the first. */
+  /**
+   * Wall-clock ms since the last event accepted (a heartbeat counts when the console holds every
+   * seq it announces); null before the first.
+   */
   dataAgeMs: number | null;
   lastEventAt: number | null;
   /** Stream time (the platform's clock), epoch ms. */
@@ -20,8 +31,15 @@ export interface StreamStatus {
   seq: number;
   reconnects: number;
   launchId: string | null;
-  rejected: { count: number; lastReason: string | null; lastAt: number | null };
-  /** Seq ranges the server could no longer replay. */
+  /** Events that failed validation, or whose seq jumped past the newest the server announced. */
+  rejected: EventCount;
+  /** Events dated before the accepted window of platform time (the hello's serverTime minus its limit). */
+  late: EventCount;
+  /** Events dated past the platform's clock plus its limit; they never move stream time. */
+  future: EventCount;
+  /** Events with a seq already processed. */
+  duplicates: EventCount;
+  /** Seq ranges that never arrived: the server could no longer replay them, or skipped them on a resume. */
   gaps: { from: number; to: number }[];
   lastError: string | null;
 }
@@ -40,10 +58,13 @@ export interface ActionsView {
     intentId: string;
     action: string;
     startedAt: number;
-    /** POST attempts so far, all with one idempotency key. */
+    step: ActionStep;
+    /** Attempts of the current step so far (POSTs all with one idempotency key, or reads). */
     attempt: number;
-    /** 'verifying' once the provider replied and the console reads the state back. */
-    phase: 'sending' | 'verifying';
+    /** Attempts each step may take. */
+    maxAttempts: number;
+    /** Past the verdict's deadline: the operator was told the console goes on trying in the background. */
+    background: boolean;
   } | null;
   lastOutcome: ActionOutcome | null;
   /** Wall-clock ms when lastOutcome settled. */
@@ -53,7 +74,9 @@ export interface ActionsView {
   /** Which action the recovery watch follows, and why it follows no KPI when it follows none. */
   recoveryNote: string | null;
   /** Agent calls in progress, estimated from the stream (Little's law); null when unknown. */
-  inProgressEstimate: number | null;
+  inProgressEstimate: InProgressEstimate | null;
+  /** Actions confirmed before the console restarted, not applied (or not known to be), awaiting a decision. */
+  pendingAfterRestart: PendingAfterRestart[];
   /** The audit log's chain check when the console opened it. */
   auditOpened: import('./audit.js').AuditVerifyResult;
 }

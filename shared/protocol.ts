@@ -13,11 +13,49 @@ export const DEFAULT_INTENTS = [
   'talk_to_human',
 ] as const;
 
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO timestamp');
+/**
+ * Only RFC 3339 timestamps with a four-digit year and a zone: every one of them is a time a Date can
+ * hold with room to spare, so no clock or store downstream can be handed an unrepresentable instant
+ * (Date.parse alone admits years like +275760, where one added millisecond no longer formats).
+ */
+const isoTime = z.iso
+  .datetime({ offset: true, message: 'must be an ISO timestamp with a four-digit year and a zone, e.g. 2026-04-01T08:00:00Z' })
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be a real calendar time');
+
+/**
+ * Size limits on what a platform may send. Texts are cut, never refused, so a call with one
+ * runaway transcript still counts; names and ids are refused past their limit, since a cut one
+ * could merge two different things.
+ */
+export const STREAM_LIMITS = {
+  /** Characters kept of one turn's transcript text. */
+  turnTextChars: 4000,
+  /** Characters kept of an error or tool error message. */
+  messageChars: 1000,
+  idChars: 200,
+  intentChars: 100,
+  urlChars: 2048,
+  turns: 1000,
+  toolCalls: 200,
+  errors: 100,
+  routingIntents: 200,
+  /** Fields a platform adds to a call beyond the protocol's: kept, within these bounds. */
+  extraDepth: 4,
+  extraNodes: 64,
+  extraChars: 256,
+} as const;
+
+/** Shows where a text was cut and how much was left out, so a cut transcript never reads as whole. */
+export function cutText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…[cut: ${text.length - max} more characters not kept]`;
+}
+
+const cappedText = (max: number) => z.string().transform((s) => cutText(s, max));
+const name = (max: number) => z.string().max(max);
 
 export const TurnSchema = z.looseObject({
   speaker: z.enum(['caller', 'agent']),
-  text: z.string(),
+  text: cappedText(STREAM_LIMITS.turnTextChars),
   startMs: z.number().nonnegative(),
   endMs: z.number().nonnegative(),
   latencyMs: z.number().nonnegative().optional(),
@@ -27,10 +65,10 @@ export const TurnSchema = z.looseObject({
 export type Turn = z.infer<typeof TurnSchema>;
 
 export const ToolCallSchema = z.looseObject({
-  name: z.string(),
+  name: name(STREAM_LIMITS.idChars),
   ok: z.boolean(),
   latencyMs: z.number().nonnegative(),
-  error: z.string().optional(),
+  error: cappedText(STREAM_LIMITS.messageChars).optional(),
 });
 export type ToolCall = z.infer<typeof ToolCallSchema>;
 
@@ -39,42 +77,145 @@ export type Route = z.infer<typeof RouteSchema>;
 
 export const ErrorKindSchema = z.enum(['model', 'tts', 'stt', 'tool', 'timeout']);
 
-export const CallRecordSchema = z.looseObject({
-  id: z.string().min(1),
+const CallErrorSchema = z.looseObject({ kind: ErrorKindSchema, message: cappedText(STREAM_LIMITS.messageChars) });
+
+const CALL_LISTS = ['turns', 'toolCalls', 'errors'] as const;
+
+const CallRecordShape = z.looseObject({
+  id: z.string().min(1).max(STREAM_LIMITS.idChars),
   startedAt: isoTime,
   endedAt: isoTime,
-  intent: z.string().min(1),
-  agentVersion: z.string(),
+  intent: z.string().min(1).max(STREAM_LIMITS.intentChars),
+  agentVersion: name(STREAM_LIMITS.idChars),
   route: RouteSchema,
   connected: z.boolean(),
   outcome: z.enum(['completed', 'escalated', 'abandoned', 'failed']),
   turns: z.array(TurnSchema),
   toolCalls: z.array(ToolCallSchema),
-  escalation: z
-    .looseObject({ requested: z.boolean(), transferred: z.boolean(), contextPreserved: z.boolean() })
-    .optional(),
-  errors: z.array(z.looseObject({ kind: ErrorKindSchema, message: z.string() })),
+  escalation: z.looseObject({ requested: z.boolean(), transferred: z.boolean(), contextPreserved: z.boolean() }).optional(),
+  errors: z.array(CallErrorSchema),
   safety: z.looseObject({
     pii: z.number().int().nonnegative(),
     policy: z.number().int().nonnegative(),
     injection: z.number().int().nonnegative(),
   }),
-  recordingUrl: z.string().optional(),
+  recordingUrl: z.string().max(STREAM_LIMITS.urlChars).optional(),
+  /** How many items the platform sent in each list that was cut at its limit. */
+  truncated: z.partialRecord(z.enum(CALL_LISTS), z.number().int().nonnegative()).optional(),
 });
+
+const keysOf = (schema: { shape: object }): ReadonlySet<string> => new Set(Object.keys(schema.shape));
+const CALL_KEYS = keysOf(CallRecordShape);
+const LIST_ITEM_KEYS = { turns: keysOf(TurnSchema), toolCalls: keysOf(ToolCallSchema), errors: keysOf(CallErrorSchema) };
+const ESCALATION_KEYS = new Set(['requested', 'transferred', 'contextPreserved']);
+const SAFETY_KEYS = new Set(['pii', 'policy', 'injection']);
+
+/**
+ * A call cut down to the limits before it is validated: long lists keep their first items and say
+ * how many there were; fields a platform adds beyond the protocol's (tool arguments, its own ids)
+ * are kept within one budget per call, each cut marked. Done on the raw value, so a hostile list
+ * of a million turns is never validated item by item and no store ever holds more than the budget.
+ */
+function boundCall(raw: unknown): unknown {
+  if (!isRecord(raw)) return raw;
+  const budget = { nodes: STREAM_LIMITS.extraNodes };
+  const call = boundExtras(raw, CALL_KEYS, budget);
+  const truncated: Partial<Record<(typeof CALL_LISTS)[number], number>> = {};
+  for (const list of CALL_LISTS) {
+    const items = call[list];
+    if (!Array.isArray(items)) continue;
+    const max = STREAM_LIMITS[list];
+    if (items.length > max) truncated[list] = items.length;
+    let copy: unknown[] | null = items.length > max ? items.slice(0, max) : null;
+    const kept = copy ?? items;
+    for (let i = 0; i < kept.length; i++) {
+      const item: unknown = kept[i];
+      if (!isRecord(item)) continue;
+      const bounded = boundExtras(item, LIST_ITEM_KEYS[list], budget);
+      if (bounded === item) continue;
+      copy ??= [...items];
+      copy[i] = bounded;
+    }
+    if (copy) call[list] = copy;
+  }
+  if (isRecord(call.escalation)) call.escalation = boundExtras(call.escalation, ESCALATION_KEYS, budget);
+  if (isRecord(call.safety)) call.safety = boundExtras(call.safety, SAFETY_KEYS, budget);
+  if (Object.keys(truncated).length > 0) call.truncated = truncated;
+  return call;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `object` itself when it has only known keys, else a copy with its other keys bounded. */
+function boundExtras(object: Record<string, unknown>, known: ReadonlySet<string>, budget: { nodes: number }): Record<string, unknown> {
+  let copy: Record<string, unknown> | null = null;
+  for (const key in object) {
+    if (known.has(key)) continue;
+    copy ??= { ...object };
+    delete copy[key];
+    if (budget.nodes <= 0) continue;
+    budget.nodes -= 1;
+    copy[cutText(key, STREAM_LIMITS.extraChars)] = boundExtra(object[key], 1, budget);
+  }
+  return copy ?? { ...object };
+}
+
+const CUT_DEEPER = `[cut: nested deeper than ${STREAM_LIMITS.extraDepth} levels]`;
+const CUT_MORE = '[cut: more than the call may carry]';
+
+/** A copy of a free-form value within the depth, size and text limits, each cut marked where it fell. */
+function boundExtra(value: unknown, depth: number, budget: { nodes: number }): unknown {
+  if (typeof value === 'string') return cutText(value, STREAM_LIMITS.extraChars);
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= STREAM_LIMITS.extraDepth) return CUT_DEEPER;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const item of value) {
+      if (budget.nodes <= 0) {
+        out.push(CUT_MORE);
+        break;
+      }
+      budget.nodes -= 1;
+      out.push(boundExtra(item, depth + 1, budget));
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    if (budget.nodes <= 0) {
+      out['…'] = CUT_MORE;
+      break;
+    }
+    budget.nodes -= 1;
+    out[cutText(key, STREAM_LIMITS.extraChars)] = boundExtra((value as Record<string, unknown>)[key], depth + 1, budget);
+  }
+  return out;
+}
+
+export const CallRecordSchema = z.preprocess(boundCall, CallRecordShape).refine(
+  (call) => Date.parse(call.startedAt) <= Date.parse(call.endedAt),
+  { message: 'startedAt must not be after endedAt', path: ['startedAt'] },
+);
 export type CallRecord = z.infer<typeof CallRecordSchema>;
 
 export const RoutingModeSchema = z.enum(['live', 'paused', 'fallback', 'stopped']);
 export type RoutingMode = z.infer<typeof RoutingModeSchema>;
 
-export const RoutingStateSchema = z.looseObject({
+export const RoutingStateSchema = z.object({
   version: z.number().int().nonnegative(),
   mode: RoutingModeSchema,
   agentShare: z.number().min(0).max(100),
-  agentVersion: z.string(),
-  previousVersion: z.string().nullable(),
-  intents: z.record(z.string(), RouteSchema),
+  agentVersion: name(STREAM_LIMITS.idChars),
+  previousVersion: name(STREAM_LIMITS.idChars).nullable(),
+  intents: z
+    .record(z.string().max(STREAM_LIMITS.intentChars), RouteSchema)
+    .refine((intents) => Object.keys(intents).length <= STREAM_LIMITS.routingIntents, {
+      message: `must name at most ${STREAM_LIMITS.routingIntents} intents`,
+    }),
   updatedAt: isoTime,
-  updatedBy: z.string(),
+  updatedBy: name(STREAM_LIMITS.idChars),
 });
 export type RoutingState = z.infer<typeof RoutingStateSchema>;
 
@@ -97,10 +238,10 @@ export const RoutingActionRequestSchema = z.object({
 });
 export type RoutingActionRequest = z.infer<typeof RoutingActionRequestSchema>;
 
-export const HelloEventSchema = z.looseObject({
+export const HelloEventSchema = z.object({
   protocol: z.literal(PROTOCOL_VERSION),
-  launchId: z.string(),
-  agentVersion: z.string(),
+  launchId: name(STREAM_LIMITS.idChars),
+  agentVersion: name(STREAM_LIMITS.idChars),
   serverTime: isoTime,
   seq: z.number().int().nonnegative(),
 });
@@ -109,12 +250,12 @@ export type HelloEvent = z.infer<typeof HelloEventSchema>;
 export const CallEventSchema = z.object({ seq: z.number().int().positive(), call: CallRecordSchema });
 export type CallEvent = z.infer<typeof CallEventSchema>;
 
-export const MetricEventSchema = z.looseObject({
+export const MetricEventSchema = z.object({
   seq: z.number().int().positive(),
   ts: isoTime,
-  name: z.string().min(1),
+  name: z.string().min(1).max(STREAM_LIMITS.idChars),
   value: z.number(),
-  intent: z.string().optional(),
+  intent: z.string().max(STREAM_LIMITS.intentChars).optional(),
 });
 export type MetricEvent = z.infer<typeof MetricEventSchema>;
 
@@ -129,7 +270,7 @@ export type RoutingEvent = z.infer<typeof RoutingEventSchema>;
 export const PlatformDeliverySchema = z.object({ lastWebhookAt: isoTime.nullable(), quietAfterSec: z.number().positive() });
 export type PlatformDelivery = z.infer<typeof PlatformDeliverySchema>;
 
-export const HeartbeatEventSchema = z.looseObject({
+export const HeartbeatEventSchema = z.object({
   ts: isoTime,
   seq: z.number().int().nonnegative(),
   /** Sent by a relay, keyed by platform (vapi, retell, twilio); servers without webhooks leave it out. */
@@ -140,7 +281,10 @@ export const HeartbeatEventSchema = z.looseObject({
 });
 export type HeartbeatEvent = z.infer<typeof HeartbeatEventSchema>;
 
-export const GapEventSchema = z.looseObject({ from: z.number().int(), to: z.number().int() });
+export const GapEventSchema = z.object({ from: z.number().int().positive(), to: z.number().int().positive() }).refine((g) => g.from <= g.to, {
+  message: 'from must not be after to',
+  path: ['to'],
+});
 export type GapEvent = z.infer<typeof GapEventSchema>;
 
 export const StreamAuthSchema = z.object({

@@ -134,6 +134,7 @@ describe('stream client validation', () => {
       call: { ...callRecord({ id }), vendorField: 'kept' },
     });
     io.of(STREAM_NAMESPACE).on('connection', (socket) => {
+      socket.emit('hello', { protocol: 1, launchId: 'run', agentVersion: 'v2', serverTime: good(1, 'a').call.endedAt, seq: 3 });
       socket.emit('call', good(1, 'a'));
       socket.emit('call', { seq: 2, call: { ...good(2, 'b').call, route: 'satellite' } });
       socket.emit('call', good(3, 'c'));

@@ -4,20 +4,21 @@ import {
   STREAM_EVENTS,
   STREAM_NAMESPACE,
   type CallRecord,
-  type GapEvent,
   type HelloEvent,
   type MetricEvent,
   type RoutingEvent,
   type StreamEventName,
 } from '../../../shared/protocol.js';
 import type { ConnectionPhase, StreamStatus } from '../../../shared/console-state.js';
+import { EventGate, type LostRange, type Verdict } from './event-gate.js';
 
 export interface StreamHandlers {
   hello?(event: HelloEvent): void;
   call?(call: CallRecord, seq: number): void;
   metric?(event: MetricEvent): void;
   routing?(event: RoutingEvent): void;
-  gap?(event: GapEvent): void;
+  /** Seqs that will never arrive, and the stream time they fall in: those windows are incomplete. */
+  lost?(range: LostRange): void;
 }
 
 export interface StreamClientOptions {
@@ -26,33 +27,37 @@ export interface StreamClientOptions {
   /** Resume point: the newest seq already processed (e.g. after a restart). */
   since?: number;
   staleAfterMs?: number;
+  /** How far before the hello's serverTime an event may be dated (default 48 h). */
+  acceptPastMs?: number;
+  /** How far past the platform's clock an event may be dated (default 2 min). */
+  acceptFutureMs?: number;
   now?: () => number;
   reconnectDelayMs?: number;
   reconnectDelayMaxMs?: number;
 }
 
-const MAX_GAPS_KEPT = 20;
+export const DEFAULT_ACCEPT_PAST_MS = 48 * 3_600_000;
+export const DEFAULT_ACCEPT_FUTURE_MS = 2 * 60_000;
+/** A resume costs a reconnect; a server answering every resume with another hole gets one a second at most. */
+const RESUME_MIN_INTERVAL_MS = 1000;
 
 /**
- * The console's side of stream protocol v1. Every event is validated; a bad event is counted
- * and described, never thrown. Reconnects with backoff and resumes with `since` = the newest
- * seq seen, and drops any event at or below it, so no call is lost or counted twice.
+ * The console's side of stream protocol v1. Every event is validated and passed through the
+ * EventGate (platform time window, seq order); a refused event is counted and described, never
+ * thrown, and a handler's failure is reported the same way rather than ending the process.
+ * Reconnects with backoff and resumes with `since` = the newest seq held.
  */
 export class StreamClient {
   private socket: Socket | null = null;
   private readonly now: () => number;
   private readonly staleAfterMs: number;
-  private lastSeq: number;
+  private readonly gate: EventGate;
   private lastEventAt: number | null = null;
-  private streamTime: number | null = null;
+  private lastResumeAt = -Infinity;
   private connected = false;
   private everConnected = false;
   private reconnects = 0;
-  private launchId: string | null = null;
   private lastError: string | null = null;
-  private duplicates = 0;
-  private rejected = { count: 0, lastReason: null as string | null, lastAt: null as number | null };
-  private gaps: { from: number; to: number }[] = [];
 
   constructor(
     private readonly options: StreamClientOptions,
@@ -60,7 +65,12 @@ export class StreamClient {
   ) {
     this.now = options.now ?? Date.now;
     this.staleAfterMs = options.staleAfterMs ?? 5000;
-    this.lastSeq = options.since ?? 0;
+    this.gate = new EventGate({
+      acceptPastMs: options.acceptPastMs ?? DEFAULT_ACCEPT_PAST_MS,
+      acceptFutureMs: options.acceptFutureMs ?? DEFAULT_ACCEPT_FUTURE_MS,
+      now: this.now,
+      since: options.since,
+    });
   }
 
   start(): void {
@@ -74,7 +84,7 @@ export class StreamClient {
       randomizationFactor: 0.5,
       timeout: 5000,
       // Called on every (re)connect, so the server always replays from the newest seq we hold.
-      auth: (cb) => cb({ token: this.options.token, since: this.lastSeq }),
+      auth: (cb) => cb({ token: this.options.token, since: this.gate.lastSeq }),
     });
     this.socket = socket;
 
@@ -86,7 +96,7 @@ export class StreamClient {
     });
     socket.on('disconnect', (reason) => {
       this.connected = false;
-      this.lastError = `disconnected: ${reason}`;
+      this.lastError ??= `disconnected: ${reason}`;
       // A server-side disconnect is not retried by socket.io on its own.
       if (reason === 'io server disconnect') socket.connect();
     });
@@ -96,37 +106,29 @@ export class StreamClient {
     });
 
     this.listen('hello', (e) => {
-      // A restarted or different stream numbers its events afresh: the seq held here belongs to
-      // another run, and keeping it would drop every new call as "already seen" while the
-      // heartbeats keep the screen looking live. The server starts such a client from now.
-      const otherRun = this.launchId !== null && this.launchId !== e.launchId;
-      if (otherRun || e.seq < this.lastSeq) this.lastSeq = e.seq;
-      this.launchId = e.launchId;
-      this.observeTime(e.serverTime);
+      this.gate.hello(e);
+      this.lastEventAt = this.now();
       this.handlers.hello?.(e);
     });
     this.listen('call', (e) => {
-      if (!this.acceptSeq(e.seq)) return;
-      this.observeTime(e.call.endedAt);
-      this.handlers.call?.(e.call, e.seq);
+      const { call } = e;
+      const verdict = this.gate.sequenced(`call ${call.id}`, e.seq, [
+        ['startedAt', Date.parse(call.startedAt)],
+        ['endedAt', Date.parse(call.endedAt)],
+      ]);
+      if (this.admit(verdict)) this.handlers.call?.(call, e.seq);
     });
     this.listen('metric', (e) => {
-      if (!this.acceptSeq(e.seq)) return;
-      this.observeTime(e.ts);
-      this.handlers.metric?.(e);
+      if (this.admit(this.gate.sequenced(`metric ${e.name}`, e.seq, [['ts', Date.parse(e.ts)]]))) this.handlers.metric?.(e);
     });
     this.listen('routing', (e) => {
-      if (!this.acceptSeq(e.seq)) return;
-      this.observeTime(e.ts);
-      this.handlers.routing?.(e);
+      if (this.admit(this.gate.sequenced('routing', e.seq, [['ts', Date.parse(e.ts)]]))) this.handlers.routing?.(e);
     });
     this.listen('heartbeat', (e) => {
-      this.observeTime(e.ts);
+      this.admit(this.gate.heartbeat(e));
     });
     this.listen('gap', (e) => {
-      this.gaps.push({ from: e.from, to: e.to });
-      if (this.gaps.length > MAX_GAPS_KEPT) this.gaps.shift();
-      this.handlers.gap?.(e);
+      this.admit(this.gate.gap(e));
     });
   }
 
@@ -143,27 +145,27 @@ export class StreamClient {
   }
 
   get newestSeq(): number {
-    return this.lastSeq;
-  }
-
-  get duplicatesDropped(): number {
-    return this.duplicates;
+    return this.gate.lastSeq;
   }
 
   status(): StreamStatus {
     const now = this.now();
     const dataAgeMs = this.lastEventAt === null ? null : Math.max(0, now - this.lastEventAt);
+    const { counts } = this.gate;
     return {
       phase: this.phase(dataAgeMs),
       url: this.options.url,
       dataAgeMs,
       lastEventAt: this.lastEventAt,
-      streamTime: this.streamTime,
-      seq: this.lastSeq,
+      streamTime: this.gate.streamTime,
+      seq: this.gate.lastSeq,
       reconnects: this.reconnects,
-      launchId: this.launchId,
-      rejected: { ...this.rejected },
-      gaps: [...this.gaps],
+      launchId: this.gate.launchId,
+      rejected: { ...counts.rejected },
+      late: { ...counts.late },
+      future: { ...counts.future },
+      duplicates: { ...counts.duplicate },
+      gaps: this.gate.gaps,
       lastError: this.lastError,
     };
   }
@@ -174,6 +176,27 @@ export class StreamClient {
     return 'live';
   }
 
+  /** Whether the event goes on to the handlers; only accepted events keep the data age fresh. */
+  private admit(verdict: Verdict): boolean {
+    if (!verdict.accept) {
+      if (verdict.kind === 'resume') this.resume(verdict.reason);
+      return false;
+    }
+    this.lastEventAt = this.now();
+    if (verdict.lost) this.handlers.lost?.(verdict.lost);
+    return true;
+  }
+
+  /** Reconnects, so the server replays from the newest seq held (the auth callback sends it). */
+  private resume(reason: string): void {
+    const socket = this.socket;
+    if (!socket || this.now() - this.lastResumeAt < RESUME_MIN_INTERVAL_MS) return;
+    this.lastResumeAt = this.now();
+    this.lastError = `resuming from seq ${this.gate.lastSeq}: ${reason}`;
+    socket.disconnect();
+    socket.connect();
+  }
+
   private listen<N extends StreamEventName>(
     name: N,
     handle: (payload: import('zod').infer<(typeof STREAM_EVENTS)[N]>) => void,
@@ -181,28 +204,16 @@ export class StreamClient {
     this.socket?.on(name as string, (raw: unknown) => {
       const parsed = STREAM_EVENTS[name].safeParse(raw);
       if (!parsed.success) {
-        this.rejected.count += 1;
-        this.rejected.lastReason = `${name}: ${describeZodError(parsed.error)}`;
-        this.rejected.lastAt = this.now();
+        const seq = typeof raw === 'object' && raw !== null ? (raw as { seq?: unknown }).seq : undefined;
+        this.gate.invalid(name, name === 'heartbeat' ? undefined : seq, describeZodError(parsed.error));
         return;
       }
-      // Only valid events count as data: a stream sending nothing but rejects goes stale.
-      this.lastEventAt = this.now();
-      handle(parsed.data as import('zod').infer<(typeof STREAM_EVENTS)[N]>);
+      try {
+        handle(parsed.data as import('zod').infer<(typeof STREAM_EVENTS)[N]>);
+      } catch (e) {
+        // One event the console cannot take must not end the process and blind every screen.
+        this.gate.invalid(name, undefined, `could not be processed: ${(e as Error).message}`);
+      }
     });
-  }
-
-  private acceptSeq(seq: number): boolean {
-    if (seq <= this.lastSeq) {
-      this.duplicates += 1;
-      return false;
-    }
-    this.lastSeq = seq;
-    return true;
-  }
-
-  private observeTime(iso: string): void {
-    const t = Date.parse(iso);
-    if (this.streamTime === null || t > this.streamTime) this.streamTime = t;
   }
 }
