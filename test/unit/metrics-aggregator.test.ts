@@ -102,7 +102,8 @@ describe('MetricsAggregator KPIs', () => {
       toolSuccess: 3 / 5,
       toolFailureRate: 2 / 5,
       modelErrorRate: 1 / 4,
-      ttsFailures: 4,
+      // The calls' own two tts errors; the platform's tts.failures figure is not added on top.
+      ttsFailures: 2,
       interruptionRate: 1 / 5,
       fallbackRate: 1 / 6,
       taskCompletion: 1 / 3,
@@ -134,7 +135,7 @@ describe('MetricsAggregator KPIs', () => {
     expect(billing.kpis).toMatchObject({
       callRate: 1,
       toolSuccess: 0,
-      ttsFailures: 4,
+      ttsFailures: 2,
       escalationCorrectness: 0,
       containment: 1,
       taskCompletion: 0,
@@ -230,7 +231,7 @@ describe('MetricsAggregator windows', () => {
     agg.ingestCall(call(NOW - 59 * MIN));
     expect(agg.lateDropped).toBe(1);
     agg.ingestMetric(metric(NOW - 90 * MIN, 'tts.failures', 5));
-    expect(agg.lateDropped).toBe(2);
+    expect(agg.lateDropped).toBe(1);
     const snap = agg.snapshot(NOW);
     expect(overall(snap, 60).calls).toBe(2);
     expect(overall(snap, 60).kpis.ttsFailures).toBe(0);
@@ -247,14 +248,15 @@ describe('MetricsAggregator windows', () => {
     expect(agg.lateDropped).toBe(1);
   });
 
-  it('counts tts.failures metrics overall and for their intent', () => {
+  it('counts TTS failures from the calls alone, not again from the platform tts.failures figure', () => {
     const agg = new MetricsAggregator();
-    agg.ingestMetric(metric(NOW - 15_000, 'tts.failures', 3, 'book_appointment'));
+    const ttsError = { kind: 'tts' as const, message: 'voice timeout' };
+    agg.ingestCall(call(NOW - 20_000, { intent: 'book_appointment', errors: [ttsError] }));
+    agg.ingestMetric(metric(NOW - 15_000, 'tts.failures', 1, 'book_appointment'));
     agg.ingestMetric(metric(NOW - 15_000, 'tts.failures', 1));
-    agg.ingestMetric(metric(NOW - 15_000, 'latency.gateway', 700, 'book_appointment'));
     const snap = agg.snapshot(NOW);
-    expect(overall(snap, 1).kpis.ttsFailures).toBe(4);
-    expect(snap.windows[1].intents.book_appointment?.kpis.ttsFailures).toBe(3);
+    expect(overall(snap, 1).kpis.ttsFailures).toBe(1);
+    expect(snap.windows[1].intents.book_appointment?.kpis.ttsFailures).toBe(1);
   });
 });
 

@@ -41,7 +41,6 @@ const SHARE_AGENT = 1;
 const TURN_LATENCY = 0;
 const FIRST_WORD = 1;
 
-const TTS_FAILURES_METRIC = 'tts.failures';
 const DEFAULT_MAX_INTENTS = 50;
 /** The scope that collects intents discovered after the cap was reached. */
 export const OVERFLOW_INTENT = 'other';
@@ -166,16 +165,13 @@ export class MetricsAggregator {
     }
   }
 
-  /** Counts `tts.failures` metric events into the ttsFailures KPI; other metrics are not KPIs. */
+  /**
+   * A platform figure moves the windows' clock and nothing else. None of them is a KPI: TTS
+   * failures, for one, come from the calls' own `tts` errors, which carry each failure's intent and
+   * time; adding the platform's `tts.failures` count as well would count every failure twice.
+   */
   ingestMetric(m: MetricEvent): void {
-    const bucket = this.#observe(parseTime(m.ts, `metric ${m.name} ts`));
-    if (m.name !== TTS_FAILURES_METRIC) return;
-    if (!this.#inRing(bucket)) {
-      this.#lateDropped++;
-      return;
-    }
-    const scopes = m.intent === undefined ? [this.#overall] : [this.#overall, this.#scopeFor(m.intent)];
-    for (const ring of scopes) ring.add(ring.claim(bucket), COUNTER.ttsFailures, m.value);
+    this.#observe(parseTime(m.ts, `metric ${m.name} ts`));
   }
 
   /** Marks stream time [fromMs, toMs) as unobserved; windows overlapping it read incomplete. */
