@@ -35,6 +35,8 @@ export class SamplingFeature implements Feature {
   private keptCountStale = false;
   private firstHour: number | null;
   private problem: string | null;
+  /** Why the last call offered could not be kept; cleared by the next one kept, since the cause has passed. */
+  private keepProblem: string | null = null;
   /** When each (session, call, operator) last saved a change to the note alone. */
   private readonly lastNoteSave = new Map<string, number>();
 
@@ -153,7 +155,7 @@ export class SamplingFeature implements Feature {
       seenCalls,
       sessions: this.sessions.list().length,
       span: this.firstHour === null ? null : { from: this.firstHour * HOUR_MS, to: end },
-      problem: this.keptWriteProblem() ?? this.problem,
+      problem: this.keptWriteProblem() ?? this.keepProblem ?? this.problem,
     };
   }
 
@@ -169,9 +171,10 @@ export class SamplingFeature implements Feature {
     try {
       if (this.kept.offer(call, endedAt).placements.length > 0) this.keptCountStale = true;
       this.replay.counted(launchId, endedAt);
+      this.keepProblem = null;
     } catch (e) {
       // The stream must go on for every other feature; the Sampling screen says what is missing.
-      this.problem = `Calls are not being kept for sampling: ${(e as Error).message}`;
+      this.keepProblem = `Calls are not being kept for sampling: ${(e as Error).message}`;
       return;
     }
     const hour = Math.floor(endedAt / HOUR_MS);
