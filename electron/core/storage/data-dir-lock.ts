@@ -109,7 +109,7 @@ export function acquireDataDirLock(dataDir: string, host: HostKind, now: () => n
   try {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       try {
-        linkSync(draft, path);
+        placeLock(draft, path);
         const inode = statSync(path).ino;
         let released = false;
         const release = () => {
@@ -139,6 +139,17 @@ export function acquireDataDirLock(dataDir: string, host: HostKind, now: () => n
     } catch {
       // The draft is only a name for the link; if it is already gone there is nothing to tidy.
     }
+  }
+}
+
+/** Links the complete draft into place; where the file system has no hard links, creates the lock exclusively. */
+function placeLock(draft: string, path: string): void {
+  try {
+    linkSync(draft, path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+    writeFileSync(path, readFileSync(draft), { flag: 'wx' });
   }
 }
 
