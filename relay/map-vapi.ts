@@ -38,7 +38,7 @@ const NEVER_CONNECTED = [
   /^customer-did-not-give-microphone-permission$/,
   /failed-to-connect/,
   /never-connected/,
-  /^call\.start\.error/,
+  /^call\.start\./,
   /^call-start-error/,
   /^call\.ringing\./,
   /^assistant-request-/,
@@ -60,6 +60,7 @@ const NORMAL_END = [
   /^exceeded-max-duration$/,
   /^phone-call-provider-closed-websocket$/,
   /-completed(-call)?$/,
+  /^vonage-disconnected$/,
   /^call\.(ringing|ending)\.hook-executed-/,
   /^call\.forwarding\./,
 ];
