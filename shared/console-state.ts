@@ -42,6 +42,18 @@ export interface StreamStatus {
   /** Seq ranges that never arrived: the server could no longer replay them, or skipped them on a resume. */
   gaps: { from: number; to: number }[];
   lastError: string | null;
+  /**
+   * Voice platforms a relay has heard nothing from for longer than it expects (its heartbeats
+   * say when each last delivered a webhook): calls may be ending unseen while the stream is up.
+   */
+  quietPlatforms?: QuietPlatform[];
+}
+
+export interface QuietPlatform {
+  platform: string;
+  /** Relay time of the platform's last webhook; null when none came since the relay started. */
+  lastWebhookAt: number | null;
+  quietForMs: number;
 }
 
 export interface RoutingView {

@@ -11,14 +11,21 @@ const PHASE_TEXT: Record<StreamStatus['phase'], string> = {
   disconnected: 'Disconnected',
 };
 
+const PLATFORM_NAMES: Record<string, string> = { vapi: 'Vapi', retell: 'Retell', twilio: 'Twilio' };
+
 export function ConnectionStatus() {
   const stream = useConsole(selectStream);
   if (!stream) return null;
   const age = stream.dataAgeMs === null ? 'no data yet' : `data ${formatDuration(stream.dataAgeMs)} old`;
+  // The stream is up but a platform stopped calling the relay: calls may be ending unseen.
+  const quiet = stream.phase === 'live' ? (stream.quietPlatforms ?? []) : [];
+  const quietText = quiet
+    .map((q) => `No webhooks from ${PLATFORM_NAMES[q.platform] ?? q.platform} ${q.lastWebhookAt === null ? 'yet' : `for ${formatDuration(Math.floor(q.quietForMs / 60_000) * 60_000)}`}`)
+    .join('; ');
   return (
-    <div className={`conn conn-${stream.phase}`} role="status" aria-label="Stream connection">
+    <div className={`conn conn-${quiet.length > 0 ? 'stale' : stream.phase}`} role="status" aria-label="Stream connection">
       <span className="dot" aria-hidden="true" />
-      <strong>{PHASE_TEXT[stream.phase]}</strong>
+      <strong>{quiet.length > 0 ? quietText : PHASE_TEXT[stream.phase]}</strong>
       <span className="muted">{age}</span>
       {stream.rejected.count > 0 && (
         <span className="warn-text" title={stream.rejected.lastReason ?? ''}>

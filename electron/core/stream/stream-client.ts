@@ -4,12 +4,13 @@ import {
   STREAM_EVENTS,
   STREAM_NAMESPACE,
   type CallRecord,
+  type HeartbeatEvent,
   type HelloEvent,
   type MetricEvent,
   type RoutingEvent,
   type StreamEventName,
 } from '../../../shared/protocol.js';
-import type { ConnectionPhase, StreamStatus } from '../../../shared/console-state.js';
+import type { ConnectionPhase, QuietPlatform, StreamStatus } from '../../../shared/console-state.js';
 import { EventGate, type LostRange, type Verdict } from './event-gate.js';
 
 export interface StreamHandlers {
@@ -54,6 +55,7 @@ export class StreamClient {
   private readonly gate: EventGate;
   private lastEventAt: number | null = null;
   private lastResumeAt = -Infinity;
+  private deliveries: { beatAt: number; serverTime: number; firstServerTime: number; platforms: NonNullable<HeartbeatEvent['platforms']> } | null = null;
   private connected = false;
   private everConnected = false;
   private reconnects = 0;
@@ -125,7 +127,7 @@ export class StreamClient {
       if (this.admit(this.gate.sequenced('routing', e.seq, [['ts', Date.parse(e.ts)]]))) this.handlers.routing?.(e);
     });
     this.listen('heartbeat', (e) => {
-      this.admit(this.gate.heartbeat(e));
+      if (this.admit(this.gate.heartbeat(e)) && e.platforms) this.noteDeliveries(e.ts, e.platforms);
     });
     this.listen('gap', (e) => {
       this.admit(this.gate.gap(e));
@@ -167,7 +169,25 @@ export class StreamClient {
       duplicates: { ...counts.duplicate },
       gaps: this.gate.gaps,
       lastError: this.lastError,
+      quietPlatforms: this.quietPlatforms(now),
     };
+  }
+
+  private noteDeliveries(ts: string, platforms: NonNullable<HeartbeatEvent['platforms']>): void {
+    const serverTime = Date.parse(ts);
+    this.deliveries = { beatAt: this.now(), serverTime, firstServerTime: this.deliveries?.firstServerTime ?? serverTime, platforms };
+  }
+
+  /** Measured on the relay's own clock, so a skewed console clock cannot make a platform look quiet. */
+  private quietPlatforms(now: number): QuietPlatform[] {
+    const d = this.deliveries;
+    if (!d) return [];
+    const relayNow = d.serverTime + Math.max(0, now - d.beatAt);
+    return Object.entries(d.platforms).flatMap(([platform, p]) => {
+      const last = p.lastWebhookAt === null ? null : Date.parse(p.lastWebhookAt);
+      const quietForMs = Math.max(0, relayNow - (last ?? d.firstServerTime));
+      return quietForMs > p.quietAfterSec * 1000 ? [{ platform, lastWebhookAt: last, quietForMs }] : [];
+    });
   }
 
   private phase(dataAgeMs: number | null): ConnectionPhase {
