@@ -6,6 +6,7 @@
 import { availableParallelism, cpus } from 'node:os';
 import { benchAggregation } from './aggregation.js';
 import { benchAlerts } from './alerts.js';
+import { benchPii } from './pii.js';
 import { benchRouting } from './routing.js';
 import { benchSampling } from './sampling.js';
 
@@ -44,6 +45,10 @@ const FLOORS: Record<string, Record<string, Floor>> = {
   sampling: {
     keptCalls: { text: '≤ capacity (bounded)', met: (v, all) => v <= at(all, 'capacity') },
   },
+  pii: {
+    recall: { text: '≥ 0.98 of labelled items', met: (v) => v >= 0.98 },
+    precision: { text: '≥ 0.95 of masked spans', met: (v) => v >= 0.95 },
+  },
 };
 
 const BENCHES: { name: string; what: string; run: () => Promise<Figures> }[] = [
@@ -51,6 +56,7 @@ const BENCHES: { name: string; what: string; run: () => Promise<Figures> }[] = [
   { name: 'routing', what: '100 actions against the simulator on loopback', run: benchRouting },
   { name: 'alerts', what: '50 rules over 10 intents, one tick per stream second', run: () => benchAlerts() },
   { name: 'sampling', what: '5M calls offered, 30-call draws from 48 hours', run: benchSampling },
+  { name: 'pii', what: 'masking on the labelled transcript corpus', run: benchPii },
 ];
 
 function show(value: number): string {
