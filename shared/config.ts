@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { KPI_IDS } from './kpi.js';
 import { didYouMean } from './did-you-mean.js';
-import { DEFAULT_INTENTS } from './protocol.js';
+import { DEFAULT_INTENTS, type RoutingActionName } from './protocol.js';
 
 /** The launch configuration: one JSON file, documented in docs/configuration.md. */
 
@@ -41,6 +41,30 @@ export type AlertRule = z.infer<typeof AlertRuleSchema>;
 
 export const RunbookStepSchema = z.string().min(1);
 
+/** The action kinds a runbook can be written for; the steps to do by hand differ between them. */
+export const RUNBOOK_KINDS = ['stop', 'pause', 'fallback', 'rollback', 'resume', 'share'] as const;
+export type RunbookKind = (typeof RUNBOOK_KINDS)[number];
+const RunbookStepsSchema = z.array(RunbookStepSchema);
+
+const RUNBOOK_KIND_OF: Record<RoutingActionName, RunbookKind> = {
+  stop_all: 'stop',
+  pause_ramp: 'pause',
+  route_fallback: 'fallback',
+  rollback: 'rollback',
+  resume: 'resume',
+  set_share: 'share',
+};
+
+/** The manual steps for one action: its kind's own, else the steps every kind shares. */
+export function runbookFor(config: Pick<LaunchConfig, 'runbook' | 'runbooks'>, action: RoutingActionName): string[] {
+  return [...(config.runbooks[RUNBOOK_KIND_OF[action]] ?? config.runbook)];
+}
+
+/** Whether any action comes with manual steps should the provider not confirm it. */
+export function hasAnyRunbook(config: Pick<LaunchConfig, 'runbook' | 'runbooks'>): boolean {
+  return (Object.keys(RUNBOOK_KIND_OF) as RoutingActionName[]).some((a) => runbookFor(config, a).length > 0);
+}
+
 export const LaunchConfigSchema = z.strictObject({
   launchName: z.string().min(1).default('Voice agent launch'),
   stream: z
@@ -61,12 +85,26 @@ export const LaunchConfigSchema = z.strictObject({
       tokenEnv: z.string().default('LAUNCH_ROUTING_TOKEN'),
       timeoutMs: z.number().int().positive().default(2000),
       retries: z.number().int().min(0).max(10).default(3),
+      /** An action's verdict is due within this; past it the operator hears "still trying in the background". */
+      deadlineMs: z.number().int().positive().default(8000),
     })
-    .default({ baseUrl: 'http://127.0.0.1:4100', tokenEnv: 'LAUNCH_ROUTING_TOKEN', timeoutMs: 2000, retries: 3 }),
+    .default({ baseUrl: 'http://127.0.0.1:4100', tokenEnv: 'LAUNCH_ROUTING_TOKEN', timeoutMs: 2000, retries: 3, deadlineMs: 8000 }),
   intents: z.array(z.string().min(1)).min(1).default([...DEFAULT_INTENTS]),
   /** Intents where the caller asks for a person: a transfer with context counts as task completed. */
   handoffIntents: z.array(z.string().min(1)).default(['talk_to_human']),
-  runbook: z.array(RunbookStepSchema).default([]),
+  /** Manual steps for every action kind that has none of its own in `runbooks`. */
+  runbook: RunbookStepsSchema.default([]),
+  /** Manual steps per action kind, e.g. a failed Resume's steps are not a failed Stop's. */
+  runbooks: z
+    .strictObject({
+      stop: RunbookStepsSchema.optional(),
+      pause: RunbookStepsSchema.optional(),
+      fallback: RunbookStepsSchema.optional(),
+      rollback: RunbookStepsSchema.optional(),
+      resume: RunbookStepsSchema.optional(),
+      share: RunbookStepsSchema.optional(),
+    } satisfies Record<RunbookKind, z.ZodType>)
+    .default({}),
   baselines: z.partialRecord(KpiIdSchema, z.number()).default({}),
   rules: z.array(AlertRuleSchema).optional(),
   rollout: z
