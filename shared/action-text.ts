@@ -1,4 +1,4 @@
-import type { ActionStatus } from './actions.js';
+import type { ActionStatus, ActionStep } from './actions.js';
 import type { RoutingActionName } from './protocol.js';
 
 /** How the emergency buttons, the outcome, notifications and the audit log name routing actions: one wording for all. */
@@ -45,3 +45,16 @@ export const ACTION_STATUS_TEXT: Record<ActionStatus, string> = {
   unverified: 'NOT VERIFIED',
   failed: 'FAILED',
 };
+
+/** Where an action in flight is, in words: the same in the confirm, the sidebar and a late verdict. */
+export function actionStepText(step: ActionStep, attempt: number, maxAttempts: number): string {
+  const of = `attempt ${Math.max(1, attempt)} of ${maxAttempts}`;
+  switch (step) {
+    case 'sending':
+      return `sending, awaiting the provider's reply (${of})`;
+    case 'retrying':
+      return `no reply to ${of}; sending again shortly with the same key`;
+    case 'reading-back':
+      return `reading the routing state back from the provider (${of})`;
+  }
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { KpiId } from './kpi.js';
-import { RoutingActionRequestSchema, RoutingStateSchema } from './protocol.js';
+import { KPI_IDS, type KpiId } from './kpi.js';
+import { RoutingActionRequestSchema, RoutingStateSchema, type RoutingState } from './protocol.js';
 
 /** Operator routing actions: the intent the console persists, and the outcome the renderer shows. */
 
@@ -13,6 +13,17 @@ export const ActionIntentSchema = z.object({
   createdAt: z.number().int().nonnegative(),
   /** The routing state the operator saw when confirming; a rollback's read-back is checked against it. */
   before: RoutingStateSchema.nullable().optional(),
+  /**
+   * Set when the console decided on its own (an alert's countdown): after a restart such an
+   * action proceeds without a confirm only while its rule still breaches on fresh data.
+   */
+  automatic: z
+    .object({
+      trigger: z.string(),
+      ruleId: z.string().optional(),
+      kpis: z.array(z.enum(KPI_IDS)).optional(),
+    })
+    .optional(),
 });
 export type ActionIntent = z.infer<typeof ActionIntentSchema>;
 
@@ -43,10 +54,45 @@ export const ActionOutcomeSchema = z.object({
   error: z.string().optional(),
   /** Plain words: what is known about the change. */
   knownText: z.string(),
-  /** Manual fallback steps from the configuration; empty when verified. */
+  /** Manual steps for this kind of action from the configuration; empty when verified. */
   runbook: z.array(z.string()),
+  /**
+   * The verdict was due and none had come: the console goes on trying with the same key, and
+   * the final outcome replaces this one (and is what the audit log records).
+   */
+  background: z.boolean().optional(),
 });
 export type ActionOutcome = z.infer<typeof ActionOutcomeSchema>;
+
+/** Where an action in flight is: POSTing (and waiting for the reply), waiting to retry, or reading the state back. */
+export type ActionStep = 'sending' | 'retrying' | 'reading-back';
+
+/** Agent calls in progress, as estimated from the stream: an estimate, with what it rests on. */
+export interface InProgressEstimate {
+  calls: number;
+  /** The intents counted; null for all of them. */
+  intents: string[] | null;
+  /** How the figure was worked out, in words. */
+  basis: string;
+  /** The stream is not live: the figure is as of its last event, this long ago (wall clock). */
+  staleForMs: number | null;
+}
+
+/** An action confirmed before a restart and not settled: read back, and waiting for the operator. */
+export interface PendingAfterRestart {
+  intent: ActionIntent;
+  /** What the read-back after the restart says about it: the change is not in place, or nobody knows. */
+  check: 'not-applied' | 'unknown';
+  /** The provider's state read back; null when it could not be read. */
+  state: RoutingState | null;
+  /** Wall-clock ms of the newest read-back attempt. */
+  checkedAt: number | null;
+  error: string | null;
+  /** For an automatic action, what the console waits for before it proceeds on its own; null otherwise. */
+  automaticNote: string | null;
+  /** A decision on it is being carried out. */
+  resolving: boolean;
+}
 
 /** What an action changes, in words shown before the confirm. */
 export interface EffectText {

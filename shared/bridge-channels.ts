@@ -8,6 +8,7 @@ export const BRIDGE_CHANNELS = [
   'routing:prepare',
   'routing:execute',
   'routing:refresh',
+  'routing:resolve-pending',
   'routing:token-status',
   'routing:set-token',
   'audit:list',

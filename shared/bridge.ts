@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ActionIntent, ActionOutcome, EffectText } from './actions.js';
+import type { ActionIntent, ActionOutcome, EffectText, InProgressEstimate } from './actions.js';
 import { AUDIT_ENTRY_TYPES, type AuditEntry } from './audit.js';
 import type { BridgeChannel } from './bridge-channels.js';
 import { CheckVerdictSchema, KnownIssueInputSchema, ReviewDecisionSchema, type KnownIssue, type LaunchClock, type ReviewRecord, type ShiftOwner } from './cadence.js';
@@ -38,6 +38,9 @@ export const BRIDGE_REQUESTS = {
     .strict(),
   'routing:execute': z.object({ intentId: z.string().min(1), reason: operatorReason }).strict(),
   'routing:refresh': empty,
+  'routing:resolve-pending': z
+    .object({ intentId: z.string().min(1), decision: z.enum(['resend', 'discard']), reason: operatorReason })
+    .strict(),
   'routing:token-status': empty,
   'routing:set-token': z
     .object({
@@ -84,8 +87,8 @@ export const BRIDGE_REQUESTS = {
 export interface PreparedAction {
   intent: ActionIntent;
   effect: EffectText;
-  /** Calls in progress on the agent, estimated from the stream; null when unknown. */
-  inProgress: number | null;
+  /** Calls in progress on the agent for the intents the action touches, estimated from the stream; null when unknown. */
+  inProgress: InProgressEstimate | null;
 }
 
 /**
@@ -158,6 +161,7 @@ export interface BridgeResponses {
   'routing:prepare': PreparedAction;
   'routing:execute': ActionOutcome;
   'routing:refresh': RoutingView;
+  'routing:resolve-pending': ActionOutcome;
   'routing:token-status': RoutingTokenStatus;
   'routing:set-token': RoutingTokenStatus;
   'audit:list': AuditEntry[];

@@ -1,6 +1,6 @@
 import type { ConsolePush } from '../../shared/bridge.js';
-import type { LaunchConfig } from '../../shared/config.js';
-import type { ConsoleSnapshot, RoutingView } from '../../shared/console-state.js';
+import { hasAnyRunbook, type LaunchConfig } from '../../shared/config.js';
+import type { ConsoleSnapshot, RoutingView, StreamStatus } from '../../shared/console-state.js';
 import type { RoutingState } from '../../shared/protocol.js';
 import { SHIFT_OWNER_REQUIRED } from '../../shared/operator-text.js';
 import { auditHandlers } from './audit/audit-handlers.js';
@@ -209,7 +209,7 @@ export class ConsoleService {
       alerts: this.alerts.view(),
       cadence: this.cadence.view(),
       sampling: this.sampling.view(),
-      hasRunbook: this.options.config.runbook.length > 0,
+      hasRunbook: hasAnyRunbook(this.options.config),
       generatedAt: this.now(),
     };
   }
@@ -285,13 +285,27 @@ async function openFeatures(options: ConsoleServiceOptions, ctx: ConsoleContext)
       token: options.routingToken ?? '',
       timeoutMs: config.routing.timeoutMs,
     });
+  const openedAt = ctx.now();
   let alerts: AlertsFeature | null = null;
   const cadence = await CadenceFeature.open(ctx, {
     settings: ctx.storage.settings(),
     alertHistory: () => alerts?.view().log ?? [],
   });
-  const routingActions = await RoutingFeature.open(ctx, provider);
+  const routingActions = await RoutingFeature.open(ctx, provider, {
+    ruleStillBreaches: (ruleId) => (alerts ? ruleStillBreaches(alerts, ruleId, ctx.streamStatus(), openedAt) : 'unknown'),
+  });
   alerts = await AlertsFeature.open(ctx, (req, automatic) => routingActions.executeAutomatic(req, automatic));
   const sampling = await SamplingFeature.open(ctx);
   return { cadence, routingActions, alerts, sampling };
+}
+
+/** Whether a rule breaches on stream data that arrived after `since` and was evaluated since: older figures never decide. */
+function ruleStillBreaches(alerts: AlertsFeature, ruleId: string, stream: StreamStatus, since: number): 'breaching' | 'clear' | 'unknown' {
+  const view = alerts.view();
+  const fresh = stream.phase === 'live' && stream.lastEventAt !== null && stream.lastEventAt >= since;
+  if (!fresh || view.evaluatedAt === null || view.evaluatedAt < (stream.lastEventAt ?? Infinity)) return 'unknown';
+  const state = view.alerts.find((a) => a.rule.id === ruleId)?.state;
+  if (!state) return 'clear';
+  if (state.state === 'nodata' || state.state === 'insufficient' || state.value === null) return 'unknown';
+  return state.state === 'firing' || state.state === 'pending' ? 'breaching' : 'clear';
 }

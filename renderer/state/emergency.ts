@@ -27,4 +27,6 @@ export const createEmergencySlice: StateCreator<ConsoleState, [], [], EmergencyS
 export const selectRouting = (s: ConsoleState) => s.snapshot?.routing;
 export const selectActions = (s: ConsoleState) => s.snapshot?.actions;
 export const selectInFlight = (s: ConsoleState) => s.snapshot?.actions.inFlight ?? null;
+export const selectLastOutcome = (s: ConsoleState) => s.snapshot?.actions.lastOutcome ?? null;
+export const selectPendingAfterRestart = (s: ConsoleState) => s.snapshot?.actions.pendingAfterRestart;
 export const selectAuditOpened = (s: ConsoleState) => s.snapshot?.actions.auditOpened;

@@ -30,6 +30,8 @@ export type AlertsChannels = 'alerts:acknowledge' | 'alerts:cancel-auto-act' | '
 export interface AutoActOptions {
   kpis: KpiId[];
   trigger: string;
+  /** So an action still pending after a restart can ask whether its rule still breaches. */
+  ruleId: string;
 }
 
 
@@ -207,7 +209,7 @@ export class AlertsFeature implements Feature {
   private act(c: AutoActCountdown): void {
     const request = autoActRequest(c);
     this.auditCountdown(c, `Countdown for ${c.ruleName} ended: sending ${c.action} automatically`);
-    const options: AutoActOptions = { kpis: [this.rule(c.ruleId).kpi], trigger: `alert: ${c.ruleName}` };
+    const options: AutoActOptions = { kpis: [this.rule(c.ruleId).kpi], trigger: `alert: ${c.ruleName}`, ruleId: c.ruleId };
     this.executeAutomatic(request, options).then(
       (outcome) => {
         const text = outcomeNotification(c, outcome);

@@ -1,6 +1,6 @@
 import type { ActionOutcome } from '../../../shared/actions.js';
 import type { AuditAppend } from '../../../shared/audit.js';
-import { actionLabel } from './action-label.js';
+import { actionLabel } from '../../../shared/action-text.js';
 
 export interface ActionAuditContext {
   /** The figures on screen when the operator confirmed, by KPI id. */

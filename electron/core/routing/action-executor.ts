@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ActionIntentSchema, type ActionIntent, type ActionOutcome } from '../../../shared/actions.js';
+import { ActionIntentSchema, type ActionIntent, type ActionOutcome, type ActionStep } from '../../../shared/actions.js';
 import {
   describeZodError,
   RoutingActionRequestSchema,
+  type RoutingActionName,
   type RoutingActionRequest,
   type RoutingState,
 } from '../../../shared/protocol.js';
 import { expectedStateHolds } from './expected-state.js';
-import { judgeOutcome, type OutcomeFacts } from './outcome-text.js';
+import { judgeOutcome, notResentOutcome, type OutcomeFacts, type OutcomeVerdict, type RestartCheck } from './outcome-text.js';
 import type { PendingActionsJournal } from './pending-journal.js';
 import { RoutingProviderError, type RoutingProvider } from './provider.js';
 
@@ -20,18 +21,25 @@ export interface ActionExecutorOptions {
   timeoutMs: number;
   /** Extra attempts after the first, for the POST and again for the read-back. */
   retries: number;
-  /** Manual fallback steps shown whenever an action is not verified. */
-  runbook?: string[];
+  /** Manual steps for an action of this kind, shown whenever one is not verified. */
+  runbookFor?: (action: RoutingActionName) => string[];
+  /** Each step as it begins, so the operator sees what the console is doing now. */
+  progress?: (idempotencyKey: string, step: ActionStep, attempt: number) => void;
   now?: () => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   random?: () => number;
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** A pending intent older than this at restart is read back but not re-sent. */
-  resumeWithinMs?: number;
 }
 
-/** The executor was stopped mid-action; the intent stays in the journal for resumePending. */
+/** What a read-back after a restart showed about an intent confirmed before it. */
+export interface PendingCheck {
+  check: RestartCheck;
+  state: RoutingState | null;
+  error: string | null;
+}
+
+/** The executor was stopped mid-action; the intent stays in the journal, read back on restart. */
 export class ActionInterruptedError extends Error {
   override readonly name = 'ActionInterruptedError';
 }
@@ -68,7 +76,7 @@ export class ActionExecutor {
     this.random = options.random ?? Math.random;
   }
 
-  prepare(req: RoutingActionRequest, before?: RoutingState | null): ActionIntent {
+  prepare(req: RoutingActionRequest, before?: RoutingState | null, automatic?: ActionIntent['automatic']): ActionIntent {
     const parsed = RoutingActionRequestSchema.safeParse(req);
     if (!parsed.success) throw new Error(`Invalid routing action: ${describeZodError(parsed.error)}`);
     if (parsed.data.action === 'set_share' && parsed.data.share === undefined) {
@@ -81,6 +89,7 @@ export class ActionExecutor {
       createdAt: this.now(),
     };
     if (before !== undefined) intent.before = before;
+    if (automatic) intent.automatic = automatic;
     return intent;
   }
 
@@ -89,10 +98,11 @@ export class ActionExecutor {
     return this.journal.list();
   }
 
+  /** Journals the intent, sends it (again, after a restart, with its original key) and reads the state back. */
   async execute(intent: ActionIntent): Promise<ActionOutcome> {
     const parsed = ActionIntentSchema.safeParse(intent);
     if (!parsed.success) throw new Error(`Invalid action intent: ${describeZodError(parsed.error)}`);
-    return this.run(parsed.data, true);
+    return this.run(parsed.data);
   }
 
   /**
@@ -103,14 +113,22 @@ export class ActionExecutor {
     return this.journal.remove(intentId);
   }
 
-  /** Re-sends every pending intent with its original key, so the provider applies each once. */
-  async resumePending(): Promise<ActionOutcome[]> {
-    const outcomes: ActionOutcome[] = [];
-    const horizon = this.options.resumeWithinMs ?? 15 * 60_000;
-    for (const intent of this.journal.list()) {
-      outcomes.push(await this.run(intent, this.now() - intent.createdAt <= horizon));
-    }
-    return outcomes;
+  /** Reads the provider's state for an intent confirmed before a restart, sending nothing. */
+  async check(intent: ActionIntent): Promise<PendingCheck> {
+    const read = await this.readBack(intent, undefined);
+    const check: RestartCheck = read.verdict === 'holds' ? 'holds' : read.verdict === 'differs' ? 'not-applied' : 'unknown';
+    return { check, state: read.state ?? null, error: read.error ?? null };
+  }
+
+  /** The outcome of an intent from before a restart that is settled without being sent again. */
+  settledWithoutSending(intent: ActionIntent, checked: PendingCheck, decidedBy: string | null): ActionOutcome {
+    return this.outcome(intent, notResentOutcome(checked.check, decidedBy), {
+      sent: false,
+      attempts: 0,
+      elapsedMs: 0,
+      ...(checked.state ? { readBack: checked.state } : {}),
+      ...(checked.error !== null && checked.check !== 'holds' ? { error: checked.error } : {}),
+    });
   }
 
   /** Aborts requests in flight (process shutdown); their intents stay pending. */
@@ -118,7 +136,7 @@ export class ActionExecutor {
     this.stopper.abort();
   }
 
-  private async run(original: ActionIntent, resend: boolean): Promise<ActionOutcome> {
+  private async run(original: ActionIntent): Promise<ActionOutcome> {
     const start = this.now();
     let intent = original;
     await this.journal.put(intent);
@@ -127,12 +145,11 @@ export class ActionExecutor {
       intent = { ...intent, before: await this.fetchBefore() };
       await this.journal.put(intent);
     }
-    const send: SendResult = resend ? await this.send(intent) : { attempts: 0, sentAttempts: 0 };
+    const send = await this.send(intent);
     const readBack: ReadBackResult | null =
       send.rejection === undefined ? await this.readBack(intent, send.reply) : null;
     const elapsedMs = Math.max(0, this.now() - start);
     const facts: OutcomeFacts = {
-      resent: resend,
       attempts: send.attempts,
       sentAttempts: send.sentAttempts,
       gotReply: send.reply !== undefined,
@@ -141,29 +158,42 @@ export class ActionExecutor {
     };
     if (send.rejection !== undefined) facts.rejection = send.rejection;
     const verdict = judgeOutcome(facts);
-    const outcome: ActionOutcome = {
+    const error = verdict.status === 'verified' ? undefined : (send.rejection ?? readBack?.error ?? send.error);
+    return this.outcome(intent, verdict, {
+      sent: send.sentAttempts > 0,
+      attempts: send.attempts,
+      elapsedMs,
+      ...(send.reply ? { providerReply: send.reply } : {}),
+      ...(readBack?.state ? { readBack: readBack.state } : {}),
+      ...(error !== undefined ? { error } : {}),
+    });
+  }
+
+  private outcome(
+    intent: ActionIntent,
+    verdict: OutcomeVerdict,
+    facts: Pick<ActionOutcome, 'sent' | 'attempts' | 'elapsedMs' | 'providerReply' | 'readBack' | 'error'>,
+  ): ActionOutcome {
+    return {
       intentId: intent.id,
       idempotencyKey: intent.idempotencyKey,
       request: intent.req,
       status: verdict.status,
-      sent: send.sentAttempts > 0 || !resend,
       applied: verdict.applied,
-      attempts: send.attempts,
-      elapsedMs,
       knownText: verdict.knownText,
-      runbook: verdict.status === 'verified' ? [] : [...(this.options.runbook ?? [])],
+      runbook: verdict.status === 'verified' ? [] : (this.options.runbookFor?.(intent.req.action) ?? []),
+      ...facts,
     };
-    if (send.reply) outcome.providerReply = send.reply;
-    if (readBack?.state) outcome.readBack = readBack.state;
-    const error = verdict.status === 'verified' ? undefined : (send.rejection ?? readBack?.error ?? send.error);
-    if (error !== undefined) outcome.error = error;
-    return outcome;
   }
 
   private async send(intent: ActionIntent): Promise<SendResult> {
     const result: SendResult = { attempts: 0, sentAttempts: 0 };
     for (let i = 0; i <= this.options.retries; i++) {
-      if (i > 0) await this.backoff(i - 1);
+      if (i > 0) {
+        this.step(intent, 'retrying', i);
+        await this.backoff(i - 1);
+      }
+      this.step(intent, 'sending', i + 1);
       result.attempts++;
       try {
         result.reply = await this.options.provider.applyAction(intent.req, intent.idempotencyKey, this.requestSignal());
@@ -187,6 +217,7 @@ export class ActionExecutor {
     const result: ReadBackResult = { verdict: 'failed' };
     for (let i = 0; i <= this.options.retries; i++) {
       if (i > 0) await this.backoff(i - 1);
+      this.step(intent, 'reading-back', i + 1);
       try {
         const state = await this.options.provider.getState(this.requestSignal());
         result.state = state;
@@ -203,6 +234,10 @@ export class ActionExecutor {
       }
     }
     return result;
+  }
+
+  private step(intent: ActionIntent, step: ActionStep, attempt: number): void {
+    this.options.progress?.(intent.idempotencyKey, step, attempt);
   }
 
   private async fetchBefore(): Promise<RoutingState | null> {
@@ -239,6 +274,8 @@ export class ActionExecutor {
   }
 
   private interrupted(): ActionInterruptedError {
-    return new ActionInterruptedError('The console stopped before the action settled; it will be re-sent with the same key on restart');
+    return new ActionInterruptedError(
+      'The console stopped before the action settled; after a restart it is read back and re-sent only on a confirm',
+    );
   }
 }

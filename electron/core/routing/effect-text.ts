@@ -1,11 +1,18 @@
-import type { EffectText } from '../../../shared/actions.js';
+import type { EffectText, InProgressEstimate } from '../../../shared/actions.js';
+import { listOfIntents } from '../../../shared/action-text.js';
+import { formatDuration } from '../../../shared/format.js';
 import type { RoutingActionRequest, RoutingState } from '../../../shared/protocol.js';
 
 /**
  * What an action will do, in words shown before the confirm. A routing change affects new
- * calls only; calls already connected finish where they are, and the text says so.
+ * calls only; calls already connected finish where they are, and the text says so, with the
+ * number of them worded as the estimate it is.
  */
-export function describeEffect(req: RoutingActionRequest, state: RoutingState | null, inProgress: number | null): EffectText {
+export function describeEffect(
+  req: RoutingActionRequest,
+  state: RoutingState | null,
+  inProgress: InProgressEstimate | null,
+): EffectText {
   switch (req.action) {
     case 'stop_all':
       return {
@@ -22,13 +29,12 @@ export function describeEffect(req: RoutingActionRequest, state: RoutingState | 
         inProgress: unaffected(inProgress),
       };
     case 'route_fallback': {
-      const intents = req.intents ?? [];
-      const all = intents.length === 0 || (state !== null && coversAll(intents, state));
+      const some = intentsTouched(req, state);
       return {
-        title: all ? 'Route all intents to fallback' : `Route ${listOf(intents)} to fallback`,
-        newCalls: all
-          ? 'All new calls go to the fallback flow'
-          : `New ${listOf(intents)} calls go to the fallback flow; other intents are unchanged`,
+        title: some ? `Route ${listOfIntents(some)} to fallback` : 'Route all intents to fallback',
+        newCalls: some
+          ? `New ${listOfIntents(some)} calls go to the fallback flow; other intents are unchanged`
+          : 'All new calls go to the fallback flow',
         inProgress: finishWith(inProgress, 'with the agent'),
       };
     }
@@ -65,26 +71,33 @@ export function describeEffect(req: RoutingActionRequest, state: RoutingState | 
   }
 }
 
-function callsInProgress(n: number): string {
-  return n === 1 ? '1 call in progress' : `${n} calls in progress`;
+/** "about 136 calls", "about 1 order status call": an estimate is never stated as a count. */
+function aboutCalls(e: InProgressEstimate): string {
+  const kind = e.intents ? `${listOfIntents(e.intents)} ` : '';
+  return `About ${e.calls} ${kind}${e.calls === 1 ? 'call' : 'calls'} in progress`;
 }
 
-function finishWith(n: number | null, where: string): string {
-  if (n === null || !Number.isFinite(n) || n < 0) return `Calls already in progress (number unknown) finish ${where}`;
-  if (n === 0) return 'No calls in progress right now';
-  return `${callsInProgress(n)} ${n === 1 ? 'finishes' : 'finish'} ${where}`;
+function basisOf(e: InProgressEstimate): string {
+  const stale = e.staleForMs === null ? '' : `STALE, as of ${formatDuration(e.staleForMs)} ago when the stream was last live; `;
+  return ` (${stale}${e.basis})`;
 }
 
-function keepRoute(n: number | null): string {
-  if (n === null || !Number.isFinite(n) || n < 0) return 'Calls already in progress (number unknown) keep their current route';
-  if (n === 0) return 'No calls in progress right now';
-  return `${callsInProgress(n)} ${n === 1 ? 'keeps its' : 'keep their'} current route`;
+function inProgressText(e: InProgressEstimate | null, unknown: string, verbs: [one: string, many: string]): string {
+  if (e === null) return `Calls already in progress (number unknown) ${unknown}`;
+  if (e.calls === 0) return `Probably no ${e.intents ? `${listOfIntents(e.intents)} ` : ''}calls in progress right now${basisOf(e)}`;
+  return `${aboutCalls(e)} ${e.calls === 1 ? verbs[0] : verbs[1]}${basisOf(e)}`;
 }
 
-function unaffected(n: number | null): string {
-  if (n === null || !Number.isFinite(n) || n < 0) return 'Calls already in progress (number unknown) are not affected';
-  if (n === 0) return 'No calls in progress right now';
-  return `${callsInProgress(n)} ${n === 1 ? 'is' : 'are'} not affected`;
+function finishWith(e: InProgressEstimate | null, where: string): string {
+  return inProgressText(e, `finish ${where}`, [`finishes ${where}`, `finish ${where}`]);
+}
+
+function keepRoute(e: InProgressEstimate | null): string {
+  return inProgressText(e, 'keep their current route', ['keeps its current route', 'keep their current route']);
+}
+
+function unaffected(e: InProgressEstimate | null): string {
+  return inProgressText(e, 'are not affected', ['is not affected', 'are not affected']);
 }
 
 function coversAll(intents: string[], state: RoutingState): boolean {
@@ -92,8 +105,9 @@ function coversAll(intents: string[], state: RoutingState): boolean {
   return names.length > 0 && names.every((n) => intents.includes(n));
 }
 
-function listOf(intents: string[]): string {
-  const words = intents.map((i) => i.replace(/_/g, ' '));
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+/** The intents whose calls in progress an action leaves where they are; null for all of them. */
+export function intentsTouched(req: RoutingActionRequest, state: RoutingState | null): string[] | null {
+  const intents = req.intents ?? [];
+  if (req.action !== 'route_fallback' || intents.length === 0) return null;
+  return state !== null && coversAll(intents, state) ? null : intents;
 }

@@ -2,8 +2,6 @@ import type { ActionApplied, ActionStatus } from '../../../shared/actions.js';
 
 /** What the executor learned while sending one action and reading the state back. */
 export interface OutcomeFacts {
-  /** False when the action was not (re-)sent at all: a pending intent too old to re-send. */
-  resent: boolean;
   attempts: number;
   /** Attempts that may have reached the provider (not refused at connect). */
   sentAttempts: number;
@@ -24,9 +22,6 @@ export interface OutcomeVerdict {
 export function judgeOutcome(f: OutcomeFacts): OutcomeVerdict {
   const ms = `${Math.round(f.elapsedMs)} ms`;
   if (f.readBack === 'holds') {
-    if (!f.resent) {
-      return { status: 'verified', applied: 'yes', knownText: 'Applied before the console restarted, verified by read-back' };
-    }
     const note = f.gotReply
       ? f.attempts > 1
         ? ` (sent ${f.attempts} times with one idempotency key)`
@@ -36,20 +31,6 @@ export function judgeOutcome(f: OutcomeFacts): OutcomeVerdict {
   }
   if (f.rejection !== undefined) {
     return { status: 'failed', applied: 'no', knownText: `Not applied: ${f.rejection}` };
-  }
-  if (!f.resent) {
-    if (f.readBack === 'differs') {
-      return {
-        status: 'failed',
-        applied: 'no',
-        knownText: 'Not re-sent after the restart (too old), and read-back shows the change is NOT applied; confirm again if it is still needed',
-      };
-    }
-    return {
-      status: 'unverified',
-      applied: 'unknown',
-      knownText: 'Not re-sent after the restart (too old), and read-back failed: whether the change is applied is unknown',
-    };
   }
   if (f.sentAttempts === 0) {
     return {
@@ -83,6 +64,33 @@ export function judgeOutcome(f: OutcomeFacts): OutcomeVerdict {
     applied: 'unknown',
     knownText: `Sent ${times(f.sentAttempts)}, no reply, and read-back failed: whether the change is applied is unknown`,
   };
+}
+
+/** What the read-back after a restart says about an action confirmed before it. */
+export type RestartCheck = 'holds' | 'not-applied' | 'unknown';
+
+/** An action confirmed before a restart and settled without sending it again. */
+export function notResentOutcome(check: RestartCheck, decidedBy: string | null): OutcomeVerdict {
+  if (check === 'holds') {
+    return {
+      status: 'verified',
+      applied: 'yes',
+      knownText: 'Confirmed before the console restarted; read-back after the restart shows the change in place',
+    };
+  }
+  const who = decidedBy === null ? 'nobody confirmed it again' : `${decidedBy} chose not to send it again`;
+  return check === 'not-applied'
+    ? { status: 'failed', applied: 'no', knownText: `Not re-sent after the restart (${who}); read-back shows the change is NOT in place` }
+    : {
+        status: 'unverified',
+        applied: 'unknown',
+        knownText: `Not re-sent after the restart (${who}), and read-back failed: whether the change is in place is unknown`,
+      };
+}
+
+/** How long the operator was left without a verdict, and what the console is still doing. */
+export function backgroundText(deadlineMs: number, step: string): string {
+  return `No verdict within ${Math.round(deadlineMs / 100) / 10} s: the provider is slow or unreachable. Still trying in the background (${step}) with the same idempotency key, so it applies at most once; the result will show under Last action and in the audit log.`;
 }
 
 function times(n: number): string {

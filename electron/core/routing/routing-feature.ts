@@ -1,23 +1,37 @@
-import type { ActionIntent, ActionOutcome, RecoveryReport } from '../../../shared/actions.js';
+import type { ActionIntent, ActionOutcome, ActionStep, InProgressEstimate, PendingAfterRestart, RecoveryReport } from '../../../shared/actions.js';
+import { ACTION_STATUS_TEXT, actionLabel, actionStepText } from '../../../shared/action-text.js';
 import type { PreparedAction } from '../../../shared/bridge.js';
+import { runbookFor } from '../../../shared/config.js';
 import type { ActionsView, RoutingView } from '../../../shared/console-state.js';
 import type { KpiId } from '../../../shared/kpi.js';
+import { autoActOperator } from '../../../shared/operator-text.js';
 import type { CallRecord, RoutingActionName, RoutingActionRequest, RoutingState } from '../../../shared/protocol.js';
 import { actionAuditEntry } from './action-entry.js';
-import { actionLabel } from './action-label.js';
-import { ActionExecutor } from './action-executor.js';
-import { describeEffect } from './effect-text.js';
+import { ActionExecutor, type PendingCheck } from './action-executor.js';
+import { describeEffect, intentsTouched } from './effect-text.js';
+import { expectedStateHolds } from './expected-state.js';
+import { backgroundText } from './outcome-text.js';
 import type { RoutingProvider } from './provider.js';
 import { RecoveryWatch } from './recovery-watch.js';
 import type { ConsoleContext, Feature, Handlers, Tick } from '../engine/feature.js';
 import { BoundedMap } from '../lib/bounded-map.js';
-import { InProgressEstimator } from './in-progress-estimate.js';
-import { ObservedProvider } from './observed-provider.js';
+import { describeEstimate, InProgressEstimator } from './in-progress-estimate.js';
 import { PendingActionsJournal } from './pending-journal.js';
 import { recoveryPlan } from './recovery-plan.js';
 import { RECOVERY_WINDOW, screenFigures, type ScreenFigures } from './screen-figures.js';
 
-export type RoutingChannels = 'routing:prepare' | 'routing:execute' | 'routing:refresh';
+export type RoutingChannels = 'routing:prepare' | 'routing:execute' | 'routing:refresh' | 'routing:resolve-pending';
+
+/** Whether an alert rule breaches on data the console received since it started: 'unknown' until there is such data. */
+export type RuleStillBreaches = (ruleId: string) => 'breaching' | 'clear' | 'unknown';
+
+export interface RoutingFeatureOptions {
+  /**
+   * Asked about an automatic action found pending after a restart: it proceeds on its own, as
+   * its countdown promised, only while its rule still breaches on fresh data.
+   */
+  ruleStillBreaches?: RuleStillBreaches;
+}
 
 /** Confirms opened and not yet confirmed; an abandoned one is forgotten after this many newer ones. */
 const PREPARED_KEPT = 32;
@@ -31,20 +45,34 @@ export interface AutomaticActionOptions {
   kpis?: KpiId[];
   /** What decided it, for the audit entry: the alert or rule. */
   trigger?: string;
+  /** The rule whose countdown acted, asked again if the action is still pending after a restart. */
+  ruleId?: string;
 }
 
 interface RunContext {
   trigger?: string;
   kpis?: KpiId[];
+  /** Recorded with the entry: who confirmed an action from before a restart, and why. */
+  resumed?: { decidedBy: string; reason: string | null };
 }
 
 interface Flight {
   intentId: string;
   action: RoutingActionName;
   startedAt: number;
+  step: ActionStep;
   attempt: number;
-  phase: 'sending' | 'verifying';
+  background: boolean;
 }
+
+/** An action from before the restart that was not found applied: it waits for a decision. */
+interface Awaiting extends PendingAfterRestart {
+  checked: PendingCheck;
+  /** The automatic action's rule was asked and no longer breaches: from now on only the operator decides. */
+  ruleCleared: boolean;
+}
+
+const LATE = Symbol('late');
 
 interface Watching {
   watch: RecoveryWatch;
@@ -57,7 +85,7 @@ interface Watching {
 export class RoutingFeature implements Feature {
   readonly handlers: Pick<Handlers, RoutingChannels>;
   private readonly executor: ActionExecutor;
-  private readonly estimator = new InProgressEstimator();
+  private readonly estimator: InProgressEstimator;
   private readonly prepared = new BoundedMap<string, ActionIntent>(PREPARED_KEPT);
   private readonly executions = new BoundedMap<string, Promise<ActionOutcome>>(EXECUTIONS_KEPT);
   /** By idempotency key: what the provider wrapper reports attempts against. */
@@ -68,54 +96,88 @@ export class RoutingFeature implements Feature {
   private watching: Watching | null = null;
   private reading: Promise<RoutingView> | null = null;
   private lastReadAt = -Infinity;
+  /** By intent id, in the order they were confirmed. */
+  private readonly awaiting = new Map<string, Awaiting>();
+  private resuming: Promise<void> = Promise.resolve();
 
-  static async open(ctx: ConsoleContext, provider: RoutingProvider): Promise<RoutingFeature> {
+  static async open(ctx: ConsoleContext, provider: RoutingProvider, options: RoutingFeatureOptions = {}): Promise<RoutingFeature> {
     const journal = await PendingActionsJournal.open(ctx.storage.document('pending-actions'));
-    return new RoutingFeature(ctx, provider, journal);
+    const feature = new RoutingFeature(ctx, provider, journal, options);
+    await feature.forgetAlreadyAudited();
+    feature.resuming = feature.resumePending();
+    return feature;
   }
 
   private constructor(
     private readonly ctx: ConsoleContext,
     private readonly provider: RoutingProvider,
     journal: PendingActionsJournal,
+    private readonly options: RoutingFeatureOptions,
   ) {
+    this.estimator = new InProgressEstimator(ctx.config.intents);
     this.executor = new ActionExecutor({
-      provider: new ObservedProvider(provider, {
-        sending: (key) => this.onAttempt(key, 'sending'),
-        replied: (key) => this.onAttempt(key, 'verifying'),
-      }),
+      provider,
       journal,
       timeoutMs: ctx.config.routing.timeoutMs,
       retries: ctx.config.routing.retries,
-      runbook: ctx.config.runbook,
+      runbookFor: (action) => runbookFor(ctx.config, action),
+      progress: (key, step, attempt) => this.onStep(key, step, attempt),
       now: ctx.now,
     });
     this.handlers = {
       'routing:prepare': (req) => this.prepare(req),
       'routing:execute': ({ intentId, reason }) => this.execute(intentId, reason),
       'routing:refresh': () => this.readProvider(),
+      'routing:resolve-pending': ({ intentId, decision, reason }) => this.resolvePending(intentId, decision, reason ?? null),
     };
-    if (this.executor.pending().length > 0) void this.resumePending();
+  }
+
+  /** Settles once every action pending at the restart was read back, and settled or put before the operator. */
+  whenResumed(): Promise<void> {
+    return this.resuming;
+  }
+
+  /**
+   * A crash between an entry's audit write and the journal's forgetting leaves an intent that is
+   * already in the log: it is forgotten, not audited twice. The rest are read back, one by one.
+   */
+  private async forgetAlreadyAudited(): Promise<void> {
+    const pending = new Set(this.executor.pending().map((i) => i.id));
+    if (pending.size === 0) return;
+    const audited = new Set<string>();
+    await this.ctx.audit.scanStored((e) => {
+      const id = e.type === 'action' ? (e.data as { intentId?: unknown }).intentId : undefined;
+      if (typeof id === 'string' && pending.has(id)) audited.add(id);
+    });
+    for (const id of audited) await this.executor.forget(id);
   }
 
   /** Runs an action the console decided on its own (an alert's auto-act), stamped as such. */
   async executeAutomatic(req: RoutingActionRequest, options: AutomaticActionOptions = {}): Promise<ActionOutcome> {
-    const operator = `auto-act (${this.ownerOrNone()})`;
-    const intent = this.executor.prepare({ ...req, operator }, this.ctx.routingView().state ?? undefined);
+    const trigger = options.trigger ?? 'alert auto-act';
+    const automatic: NonNullable<ActionIntent['automatic']> = { trigger };
+    if (options.ruleId !== undefined) automatic.ruleId = options.ruleId;
+    if (options.kpis !== undefined) automatic.kpis = options.kpis;
+    const intent = this.executor.prepare(
+      { ...req, operator: autoActOperator(this.ownerOrNull()) },
+      this.ctx.routingView().state ?? undefined,
+      automatic,
+    );
     // The caller (the alert's countdown) tells the operator the outcome, naming its rule.
-    return this.run(intent, { trigger: options.trigger ?? 'alert auto-act', kpis: options.kpis });
+    return this.run(intent, { trigger, kpis: options.kpis });
   }
 
   view(): ActionsView {
     let inFlight: Flight | null = null;
     for (const f of this.flights.values()) if (!inFlight || f.startedAt >= inFlight.startedAt) inFlight = f;
     return {
-      inFlight: inFlight ? { ...inFlight } : null,
+      inFlight: inFlight ? { ...inFlight, maxAttempts: this.maxAttempts() } : null,
       lastOutcome: this.lastOutcome,
       lastOutcomeAt: this.lastOutcomeAt,
       recovery: this.watching?.report ?? null,
       recoveryNote: this.watching?.note ?? null,
-      inProgressEstimate: this.estimator.estimate(this.ctx.streamStatus().streamTime),
+      inProgressEstimate: this.inProgress(null),
+      pendingAfterRestart: [...this.awaiting.values()].map(({ checked: _checked, ruleCleared: _cleared, ...shown }) => ({ ...shown })),
       auditOpened: this.ctx.audit.opened,
     };
   }
@@ -126,6 +188,7 @@ export class RoutingFeature implements Feature {
 
   tick(tick: Tick): void {
     if (tick.now - this.lastReadAt >= POLL_MS) void this.readProvider();
+    this.stepAutomaticResumes();
     const w = this.watching;
     const streamTime = tick.stream.streamTime;
     if (!w || w.report.done || streamTime === null || !tick.metrics) return;
@@ -158,9 +221,16 @@ export class RoutingFeature implements Feature {
     }
     // Unknown state (provider unreachable) stays undefined so a rollback fetches it before sending.
     const intent = this.executor.prepare(request, before ?? undefined);
-    const inProgress = this.estimator.estimate(this.ctx.streamStatus().streamTime);
+    const inProgress = this.inProgress(intentsTouched(intent.req, before));
     this.prepared.set(intent.id, intent);
     return { intent, effect: describeEffect(intent.req, before, inProgress), inProgress };
+  }
+
+  /** The estimate for some intents (all when null), marked stale while the stream is. */
+  private inProgress(intents: string[] | null): InProgressEstimate | null {
+    const stream = this.ctx.streamStatus();
+    const stale = stream.phase === 'live' ? null : (stream.dataAgeMs ?? null);
+    return describeEstimate(this.estimator.estimate(stream.streamTime, intents), intents, stream.phase === 'live' ? null : (stale ?? 0));
   }
 
   private execute(intentId: string, reason: string | undefined): Promise<ActionOutcome> {
@@ -179,27 +249,68 @@ export class RoutingFeature implements Feature {
     return run;
   }
 
-  /** Executes once, audits (fsync'd) before anyone hears the outcome, then watches the stream. */
+  /**
+   * Executes once and audits (fsync'd) before anyone hears the final outcome. The operator hears
+   * something by the deadline whatever the provider does: past it, that the console is still
+   * trying; the final outcome then replaces it and arrives as a notification.
+   */
   private async run(intent: ActionIntent, context: RunContext): Promise<ActionOutcome> {
     const figures = this.figuresOnScreen();
-    this.flights.set(intent.idempotencyKey, {
+    const flight: Flight = {
       intentId: intent.id,
       action: intent.req.action,
       startedAt: this.ctx.now(),
+      step: 'sending',
       attempt: 0,
-      phase: 'sending',
+      background: false,
+    };
+    this.flights.set(intent.idempotencyKey, flight);
+    const settled = this.executor
+      .execute(intent)
+      .finally(() => this.flights.delete(intent.idempotencyKey))
+      .then((outcome) => this.settle(outcome, intent.before ?? null, figures, context));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<typeof LATE>((r) => {
+      timer = setTimeout(() => r(LATE), this.ctx.config.routing.deadlineMs);
     });
-    let outcome: ActionOutcome;
     try {
-      outcome = await this.executor.execute(intent);
+      const first = await Promise.race([settled, late]);
+      if (first !== LATE) return first;
     } finally {
-      this.flights.delete(intent.idempotencyKey);
+      clearTimeout(timer);
     }
-    return this.settle(outcome, intent.before ?? null, figures, context);
+    flight.background = true;
+    const interim = this.interimOutcome(intent, flight);
+    this.lastOutcome = interim;
+    this.lastOutcomeAt = this.ctx.now();
+    settled.then(
+      (outcome) => this.notify(outcome, `${actionLabel(outcome.request)} (finished in the background)`),
+      (e: unknown) => this.pushProblem(intent, e),
+    );
+    return interim;
+  }
+
+  private interimOutcome(intent: ActionIntent, flight: Flight): ActionOutcome {
+    const step = actionStepText(flight.step, flight.attempt, this.maxAttempts());
+    return {
+      intentId: intent.id,
+      idempotencyKey: intent.idempotencyKey,
+      request: intent.req,
+      status: 'unverified',
+      sent: flight.attempt > 0 || flight.step !== 'sending',
+      applied: 'unknown',
+      attempts: flight.attempt,
+      elapsedMs: Math.max(0, this.ctx.now() - flight.startedAt),
+      knownText: backgroundText(this.ctx.config.routing.deadlineMs, step),
+      runbook: runbookFor(this.ctx.config, intent.req.action),
+      background: true,
+    };
   }
 
   /** The audit entry is durable before the journal forgets the intent and before anyone hears the outcome. */
   private async settle(outcome: ActionOutcome, before: RoutingState | null, figures: ScreenFigures, context: RunContext): Promise<ActionOutcome> {
+    // The read-back is the newest word on the routing: the sidebar shows it now, not at the next poll.
+    if (outcome.readBack) this.ctx.observeRouting(outcome.readBack, 'provider');
     this.lastOutcome = outcome;
     this.lastOutcomeAt = this.ctx.now();
     if (outcome.status === 'verified' && outcome.readBack) this.startWatch(outcome, figures, context.kpis);
@@ -214,11 +325,12 @@ export class RoutingFeature implements Feature {
           figuresAsOf: figures.asOf,
           stream: { phase: stream.phase, dataAgeMs: stream.dataAgeMs },
           routingBefore: before,
+          ...(context.resumed ? { resumedAfterRestart: context.resumed } : {}),
         },
       });
     } catch (e) {
       throw new Error(
-        `${actionLabel(outcome.request)}: ${outcome.status.toUpperCase()}, but its audit entry could not be written: ${(e as Error).message}`,
+        `${actionLabel(outcome.request)}: ${ACTION_STATUS_TEXT[outcome.status]}, but its audit entry could not be written: ${(e as Error).message}`,
       );
     }
     await this.executor.forget(outcome.intentId);
@@ -256,7 +368,10 @@ export class RoutingFeature implements Feature {
     this.reading = this.provider
       .getState(this.stopper.signal)
       .then(
-        (state) => this.ctx.observeRouting(state, 'provider'),
+        (state) => {
+          this.ctx.observeRouting(state, 'provider');
+          this.reassess(state);
+        },
         (e: unknown) => {
           if (!this.stopper.signal.aborted) this.ctx.routingError(e instanceof Error ? e.message : String(e));
         },
@@ -268,57 +383,189 @@ export class RoutingFeature implements Feature {
     return this.reading;
   }
 
-  /** Intents confirmed before a restart: re-sent with their keys, audited like any action. */
+  /**
+   * Intents confirmed before a restart, each read back first: one found applied is audited as
+   * such and forgotten at once; any other waits for the operator (or, for an automatic one, for
+   * its rule to breach on fresh data), since re-sending it blindly could undo a change made by
+   * hand on the provider meanwhile.
+   */
   private async resumePending(): Promise<void> {
-    const seen = new Map(this.executor.pending().map((i) => [i.id, i.before ?? null]));
-    let outcomes: ActionOutcome[];
-    try {
-      outcomes = await this.executor.resumePending();
-    } catch (e) {
+    for (const intent of this.executor.pending()) {
       if (this.stopper.signal.aborted) return;
+      let checked: PendingCheck;
+      try {
+        checked = await this.executor.check(intent);
+      } catch (e) {
+        if (this.stopper.signal.aborted) return;
+        checked = { check: 'unknown', state: null, error: (e as Error).message };
+      }
+      if (checked.state) this.ctx.observeRouting(checked.state, 'provider');
+      if (checked.check === 'holds') {
+        await this.settleUnsent(intent, checked, null);
+        continue;
+      }
+      this.awaiting.set(intent.id, {
+        intent,
+        check: checked.check,
+        state: checked.state,
+        checkedAt: this.ctx.now(),
+        error: checked.error,
+        automaticNote: intent.automatic?.ruleId ? 'Waiting for fresh data on its rule before sending it as its countdown promised' : null,
+        resolving: false,
+        checked,
+        ruleCleared: false,
+      });
       this.ctx.push({
         kind: 'notification',
-        id: 'routing-resume-failed',
-        title: 'Actions pending from before the restart could not be settled',
-        body: (e as Error).message,
+        id: `pending-${intent.id}`,
+        title: `After restart: was "${actionLabel(intent.req)}" applied?`,
+        body:
+          checked.check === 'unknown'
+            ? `The provider could not be read (${checked.error ?? 'no reply'}); confirm to send it again or discard it under Emergency controls.`
+            : 'The provider does not show it; confirm to send it again or discard it under Emergency controls.',
         severity: 'critical',
       });
-      return;
     }
-    for (const outcome of outcomes) {
-      this.notify(outcome, `After restart: ${actionLabel(outcome.request)}`);
-      try {
-        await this.settle(outcome, seen.get(outcome.intentId) ?? null, this.figuresOnScreen(), { trigger: 'pending when the console restarted' });
-      } catch (e) {
-        this.ctx.push({ kind: 'notification', id: `audit-${outcome.intentId}`, title: 'Audit entry not written', body: (e as Error).message, severity: 'critical' });
+  }
+
+  /** A provider state read while actions from before the restart wait: one now in place is settled. */
+  private reassess(state: RoutingState): void {
+    for (const item of this.awaiting.values()) {
+      if (item.resolving) continue;
+      const holds = expectedStateHolds(item.intent.req, item.intent.before ?? null, state);
+      item.checked = { check: holds ? 'holds' : 'not-applied', state, error: null };
+      item.check = 'not-applied';
+      item.state = state;
+      item.checkedAt = this.ctx.now();
+      item.error = null;
+      if (holds) {
+        item.resolving = true;
+        this.settleUnsent(item.intent, item.checked, null).catch((e: unknown) => this.pushProblem(item.intent, e));
       }
     }
   }
 
-  private onAttempt(idempotencyKey: string, phase: Flight['phase']): void {
-    const flight = this.flights.get(idempotencyKey);
-    if (!flight) return;
-    if (phase === 'sending') flight.attempt += 1;
-    flight.phase = phase;
+  /** An automatic action from before the restart proceeds as its countdown promised while its rule still breaches. */
+  private stepAutomaticResumes(): void {
+    const ask = this.options.ruleStillBreaches;
+    if (!ask) return;
+    for (const item of this.awaiting.values()) {
+      const ruleId = item.intent.automatic?.ruleId;
+      if (item.resolving || item.ruleCleared || ruleId === undefined) continue;
+      const answer = ask(ruleId);
+      if (answer === 'unknown') continue;
+      if (answer === 'clear') {
+        item.ruleCleared = true;
+        item.automaticNote = 'Its rule no longer breaches on fresh data, so it is not sent on its own: send it again or discard it';
+        continue;
+      }
+      item.resolving = true;
+      item.automaticNote = 'Its rule still breaches on fresh data: sending it now, as its countdown promised';
+      const trigger = `${item.intent.automatic?.trigger ?? 'alert auto-act'}; pending at the restart, sent again because its rule still breaches on fresh data`;
+      this.ctx.push({
+        kind: 'notification',
+        id: `pending-${item.intent.id}`,
+        title: `After restart: ${actionLabel(item.intent.req)} proceeds automatically`,
+        body: 'Its alert rule still breaches on data received since the restart, so the action goes ahead as its countdown promised.',
+        severity: 'critical',
+      });
+      this.resume(item, { trigger, kpis: item.intent.automatic?.kpis }).then(
+        (outcome) => this.notify(outcome, `After restart: ${actionLabel(outcome.request)}`),
+        (e: unknown) => {
+          item.resolving = false;
+          item.ruleCleared = true;
+          item.automaticNote = 'Sending it again failed; decide here';
+          this.pushProblem(item.intent, e);
+        },
+      );
+    }
   }
 
-  /** An action settled after a restart reaches the operator as a notification: no confirm shows it. */
+  /** The operator's answer to "was this applied?": send it again with its original key, or settle it unsent. */
+  private resolvePending(intentId: string, decision: 'resend' | 'discard', reason: string | null): Promise<ActionOutcome> {
+    const running = this.executions.get(intentId);
+    if (running) return running;
+    const item = this.awaiting.get(intentId);
+    if (!item) {
+      throw new Error(`intentId: no action from before the restart is waiting with id "${intentId}"; it was settled already`);
+    }
+    if (item.resolving) throw new Error(`intentId: "${actionLabel(item.intent.req)}" is being settled already`);
+    const decidedBy = this.ctx.operator();
+    item.resolving = true;
+    const done =
+      decision === 'resend'
+        ? this.resume(item, {
+            trigger: `pending when the console restarted; sent again on ${decidedBy}'s confirm`,
+            kpis: item.intent.automatic?.kpis,
+            resumed: { decidedBy, reason },
+          })
+        : this.settleUnsent(item.intent, item.checked, decidedBy, reason);
+    // A failed decision (the audit entry could not be written) leaves it on screen to decide again.
+    const settled = done.catch((e: unknown) => {
+      item.resolving = false;
+      this.executions.delete(intentId);
+      throw e;
+    });
+    this.executions.set(intentId, settled);
+    return settled;
+  }
+
+  private async resume(item: Awaiting, context: RunContext): Promise<ActionOutcome> {
+    const outcome = await this.run(item.intent, context);
+    this.awaiting.delete(item.intent.id);
+    return outcome;
+  }
+
+  /** Audits an intent from before the restart that is not sent again, then forgets it. */
+  private async settleUnsent(intent: ActionIntent, checked: PendingCheck, decidedBy: string | null, reason: string | null = null): Promise<ActionOutcome> {
+    const outcome = this.executor.settledWithoutSending(intent, checked, decidedBy);
+    const context: RunContext = { trigger: 'pending when the console restarted' };
+    if (decidedBy !== null) context.resumed = { decidedBy, reason };
+    await this.settle(outcome, intent.before ?? null, this.figuresOnScreen(), context);
+    this.awaiting.delete(intent.id);
+    this.notify(outcome, `After restart: ${actionLabel(outcome.request)}`);
+    return outcome;
+  }
+
+  private onStep(idempotencyKey: string, step: ActionStep, attempt: number): void {
+    const flight = this.flights.get(idempotencyKey);
+    if (!flight) return;
+    flight.step = step;
+    flight.attempt = attempt;
+  }
+
+  private maxAttempts(): number {
+    return this.ctx.config.routing.retries + 1;
+  }
+
+  /** An outcome no confirm is waiting for reaches the operator as a notification. */
   private notify(outcome: ActionOutcome, title: string): void {
     const verified = outcome.status === 'verified';
     this.ctx.push({
       kind: 'notification',
       id: `action-${outcome.intentId}`,
-      title: `${title}: ${verified ? 'verified' : outcome.status === 'failed' ? 'FAILED' : 'NOT VERIFIED'}`,
+      title: `${title}: ${ACTION_STATUS_TEXT[outcome.status]}`,
       body: outcome.knownText,
       severity: verified ? 'warning' : 'critical',
     });
   }
 
-  private ownerOrNone(): string {
+  private pushProblem(intent: ActionIntent, e: unknown): void {
+    if (this.stopper.signal.aborted) return;
+    this.ctx.push({
+      kind: 'notification',
+      id: `action-${intent.id}`,
+      title: `${actionLabel(intent.req)}: not settled`,
+      body: e instanceof Error ? e.message : String(e),
+      severity: 'critical',
+    });
+  }
+
+  private ownerOrNull(): string | null {
     try {
       return this.ctx.operator();
     } catch {
-      return 'no owner';
+      return null;
     }
   }
 }

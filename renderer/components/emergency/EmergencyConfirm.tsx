@@ -2,9 +2,9 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ActionOutcome } from '../../../shared/actions.js';
 import type { PreparedAction } from '../../../shared/bridge.js';
 import { selectOperator } from '../../state/snapshot.js';
-import { selectInFlight, type EmergencyRequest } from '../../state/emergency.js';
+import { selectInFlight, selectLastOutcome, type EmergencyRequest } from '../../state/emergency.js';
 import { useConsole } from '../../state/store.js';
-import { ACTION_TITLES } from '../../../shared/action-text.js';
+import { ACTION_TITLES, actionStepText } from '../../../shared/action-text.js';
 import { OutcomeText } from './OutcomeText.js';
 import './emergency.css';
 import { errorText, invoke } from '../../bridge/invoke.js';
@@ -151,13 +151,13 @@ function ConfirmDialog({ request }: { request: EmergencyRequest }) {
           />
         </label>
         {phase.kind === 'sending' && (
-          <p role="status" className="em-inflight">
-            {inFlight?.intentId === phase.prepared.intent.id && inFlight.phase === 'verifying'
-              ? 'Provider replied; reading the routing state back…'
-              : `Sending… attempt ${inFlight?.intentId === phase.prepared.intent.id ? Math.max(1, inFlight.attempt) : 1}`}
+          <p role="status" className="em-inflight" aria-label="Action progress">
+            {inFlight?.intentId === phase.prepared.intent.id
+              ? `${capitalise(actionStepText(inFlight.step, inFlight.attempt, inFlight.maxAttempts))}…`
+              : 'Sending…'}
           </p>
         )}
-        {phase.kind === 'done' && <OutcomeText outcome={phase.outcome} at={null} announce />}
+        {phase.kind === 'done' && <Outcome sent={phase.outcome} />}
         {phase.kind === 'send-failed' && (
           <p className="em-unknown" role="alert">
             {phase.error}
@@ -181,6 +181,32 @@ function ConfirmDialog({ request }: { request: EmergencyRequest }) {
       </div>
     </div>
   );
+}
+
+/**
+ * The verdict the bridge call returned; when that was "still trying in the background" at the
+ * deadline, the final outcome replaces it here as soon as the core has it, with the step it is on
+ * until then.
+ */
+function Outcome({ sent }: { sent: ActionOutcome }) {
+  const last = useConsole(selectLastOutcome);
+  const inFlight = useConsole(selectInFlight);
+  const final = sent.background && last?.intentId === sent.intentId && !last.background ? last : null;
+  if (final) return <OutcomeText outcome={final} at={null} announce />;
+  return (
+    <>
+      <OutcomeText outcome={sent} at={null} announce />
+      {sent.background && inFlight?.intentId === sent.intentId && (
+        <p role="status" className="em-inflight" aria-label="Still trying">
+          Still trying: {actionStepText(inFlight.step, inFlight.attempt, inFlight.maxAttempts)}…
+        </p>
+      )}
+    </>
+  );
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Nobody owns the shift: the action needs a name to stamp, so take the shift right here. */

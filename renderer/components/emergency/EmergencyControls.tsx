@@ -1,9 +1,11 @@
 import { useState } from 'react';
+import type { InProgressEstimate, PendingAfterRestart } from '../../../shared/actions.js';
 import type { ActionsView, RoutingView } from '../../../shared/console-state.js';
 import { formatDuration } from '../../../shared/format.js';
 import { emergencyShortcutAria, emergencyShortcutLabel, isMacPlatform } from '../../../shared/shortcuts.js';
-import { ACTION_TITLES, actionLabel, titleOfAction } from '../../../shared/action-text.js';
-import { invoke } from '../../bridge/invoke.js';
+import { ACTION_TITLES, actionLabel, actionStepText, titleOfAction } from '../../../shared/action-text.js';
+import { errorText, invoke } from '../../bridge/invoke.js';
+import { Time } from '../common/Time.js';
 import { selectActions, selectRouting } from '../../state/emergency.js';
 import { selectIntents } from '../../state/snapshot.js';
 import { useConsole } from '../../state/store.js';
@@ -36,15 +38,13 @@ export function EmergencyControls() {
       {hasRunbook === false && (
         <p className="em-unknown" role="note" aria-label="No runbook">
           No runbook: this console was started without manual steps in its launch configuration, so an action the provider
-          does not confirm comes with no steps to do by hand. Add <code>runbook</code> to the configuration and restart.
+          does not confirm comes with no steps to do by hand. Add <code>runbooks</code> (or <code>runbook</code>) to the
+          configuration and restart.
         </p>
       )}
       <ProviderState routing={routing} now={now} />
-      {actions.inProgressEstimate !== null && (
-        <p className="muted em-asof" aria-label="Agent calls in progress">
-          About {actions.inProgressEstimate} agent calls in progress (estimated from the stream); a change affects new calls only.
-        </p>
-      )}
+      {actions.inProgressEstimate !== null && <InProgress estimate={actions.inProgressEstimate} />}
+      <PendingAfterRestartList items={actions.pendingAfterRestart} />
       <ActionButtons routing={routing} intents={intents} />
       <InFlight actions={actions} now={now} />
       {actions.lastOutcome && (
@@ -196,10 +196,93 @@ function InFlight({ actions, now }: { actions: ActionsView; now: number }) {
   const action = titleOfAction(f.action);
   return (
     <p className="em-block em-inflight" role="status" aria-label="Action in progress">
-      {action}:{' '}
-      {f.phase === 'verifying' ? 'reading the state back from the provider…' : `sending… attempt ${Math.max(1, f.attempt)}`} (
-      {formatDuration(Math.max(0, now - f.startedAt))})
+      {action}
+      {f.background ? ' (no verdict by the deadline; still trying in the background)' : ''}:{' '}
+      {actionStepText(f.step, f.attempt, f.maxAttempts)}… ({formatDuration(Math.max(0, now - f.startedAt))})
     </p>
+  );
+}
+
+function InProgress({ estimate }: { estimate: InProgressEstimate }) {
+  const stale = estimate.staleForMs !== null;
+  return (
+    <p className={`em-asof ${stale ? 'em-stale' : 'muted'}`} aria-label="Agent calls in progress">
+      {stale && <strong>Stale, as of {formatDuration(estimate.staleForMs ?? 0)} ago: </strong>}
+      About {estimate.calls} agent {estimate.calls === 1 ? 'call' : 'calls'} in progress, {estimate.basis}; a change affects new
+      calls only.
+    </p>
+  );
+}
+
+/**
+ * Actions confirmed before the console restarted that the provider does not show as applied:
+ * nothing is sent again until someone here says so, since the routing may have been changed by
+ * hand meanwhile.
+ */
+function PendingAfterRestartList({ items }: { items: PendingAfterRestart[] }) {
+  if (items.length === 0) return null;
+  return (
+    <div className="em-block em-pending" role="group" aria-label="Pending from before the restart">
+      <h3>Was this applied? Pending from before the restart</h3>
+      {items.map((item) => (
+        <PendingItem key={item.intent.id} item={item} />
+      ))}
+    </div>
+  );
+}
+
+function PendingItem({ item }: { item: PendingAfterRestart }) {
+  const [confirming, setConfirming] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const label = actionLabel(item.intent.req);
+  const decide = (decision: 'resend' | 'discard') => {
+    setBusy(true);
+    setProblem(null);
+    invoke('routing:resolve-pending', { intentId: item.intent.id, decision })
+      .catch((e: unknown) => setProblem(errorText(e)))
+      .finally(() => {
+        setBusy(false);
+        setConfirming(false);
+      });
+  };
+  const s = item.state;
+  return (
+    <div className="em-pending-item" role="group" aria-label={`Pending: ${label}`}>
+      <p>
+        <strong>{label}</strong>, confirmed by {item.intent.req.operator} at <Time ms={item.intent.createdAt} form="clock" seconds />
+        {item.intent.req.reason ? ` (reason: ${item.intent.req.reason})` : ''}
+      </p>
+      <p className={item.check === 'unknown' ? 'em-unknown' : ''}>
+        {item.check === 'unknown'
+          ? `Unknown: the provider could not be read${item.error ? ` (${item.error})` : ''}.`
+          : 'Not applied: the provider does not show this change.'}
+        {s && ` Provider now: ${s.mode.toUpperCase()}, agent ${s.agentShare}%, ${s.agentVersion} (v${s.version}, by ${s.updatedBy}).`}
+      </p>
+      {item.automaticNote && <p className="muted">{item.automaticNote}</p>}
+      {item.resolving || busy ? (
+        <p role="status" className="em-inflight">
+          Settling…
+        </p>
+      ) : confirming ? (
+        <div className="em-row">
+          <button className="em-danger" onClick={() => decide('resend')}>
+            Confirm: send {label} again
+          </button>
+          <button onClick={() => setConfirming(false)}>Cancel</button>
+        </div>
+      ) : (
+        <div className="em-row">
+          <button onClick={() => setConfirming(true)}>Send again…</button>
+          <button onClick={() => decide('discard')}>Discard (do not send)</button>
+        </div>
+      )}
+      {problem && (
+        <p className="em-unknown" role="alert">
+          {problem}
+        </p>
+      )}
+    </div>
   );
 }
 
