@@ -28,6 +28,17 @@ export interface RuleState {
   pendingSince?: number;
   /** The count the minimum-sample check used (the KPI's denominator; calls for count KPIs). */
   sample: number;
+  /**
+   * For a rate rule, the one-sided confidence bound its trip is judged on: the lower bound for a
+   * ceiling, the upper bound for a floor. Absent for rules judged on the value itself.
+   */
+  bound?: number;
+  /** More calls needed, at the current rate, before the bound can prove the breach the value shows. */
+  callsNeeded?: number;
+  /** While a pending period is paused by a gap or too few calls: when the pause began. */
+  pausedSince?: number;
+  /** Paused time already left out of the current pending period. */
+  pausedMs?: number;
 }
 
 /** What happened at a state change; `fired` opens an episode, `resolved` closes it. */

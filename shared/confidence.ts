@@ -110,3 +110,8 @@ export function leastSampleToJudge(limit: number, side: BoundSide, confidence = 
   const s = (k + Math.sqrt(k * k + 4 * c)) / 2;
   return Math.max(1, Math.ceil(1 / (s * s) - 1e-9));
 }
+
+/** "95% lower bound": how the screen and the reasons name a bound. */
+export function boundName(side: BoundSide, confidence = DEFAULT_CONFIDENCE): string {
+  return `${Number((confidence * 100).toFixed(1))}% ${side} bound`;
+}

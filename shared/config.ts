@@ -23,6 +23,10 @@ export const AlertRuleSchema = z.strictObject({
   pendingMin: z.number().nonnegative().default(0),
   recoveryMin: z.number().nonnegative().default(2),
   minSample: z.number().int().nonnegative().default(30),
+  /** One-sided confidence of the Wilson bound a rate rule trips on; 0.5 judges the point estimate. */
+  confidence: z.number().min(0.5).lt(1).default(0.95),
+  /** Longest no-data or too-few-calls spell a pending period pauses through instead of starting over. */
+  pendingPauseMaxMin: z.number().nonnegative().default(5),
   severity: z.enum(['info', 'warning', 'critical']),
   noData: z.enum(['nodata', 'ok', 'keep']).default('nodata'),
   recommendedAction: z

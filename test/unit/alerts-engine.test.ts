@@ -132,7 +132,7 @@ describe('pending period', () => {
     d.at(0, { kpis: { taskCompletion: 0.82 } });
     const s = d.at(4, { kpis: { taskCompletion: 0.82 } });
     expect(s.state).toBe('pending');
-    expect(s.reason).toBe('Task completion 82.0% < 85.0% (pending 4 min of 30)');
+    expect(s.reason).toBe('Task completion 82.0% (95% upper bound 84.7%) < 85.0% (pending 4 min of 30)');
     expect(d.at(30, { kpis: { taskCompletion: 0.82 } }).state).toBe('firing');
   });
 });
@@ -177,14 +177,19 @@ describe('trip and clear thresholds', () => {
 });
 
 describe('no data', () => {
-  it('reads nodata on a stale stream, whatever the last numbers said', () => {
+  it('reads nodata on a stale stream, whatever the last numbers said, once a pending period can pause no longer', () => {
     const d = drive(byId('turn-latency-p95'));
     d.at(0, latency(1500));
     for (let m = 1; m <= 20; m++) {
       const s = d.at(m, latency(1500), { stale: true });
-      expect(s.state).toBe('nodata');
       expect(s.value).toBeNull();
-      expect(s.reason).toBe('No data: stream stale');
+      if (m <= 6) {
+        expect(s.state).toBe('pending');
+        expect(s.reason).toBe('No data: stream stale; pending paused at 1 min of 15, starts over if this lasts over 5 min');
+      } else {
+        expect(s.state).toBe('nodata');
+        expect(s.reason).toBe('No data: stream stale');
+      }
     }
     expect(d.at(21, latency(1500)).pendingSince).toBe(T0 + 21 * MIN);
   });
@@ -238,17 +243,24 @@ describe('no data', () => {
 describe('minimum sample', () => {
   const errors = (calls: number, rate: number): StatsSpec => ({ calls, kpis: { agentErrorRate: rate } });
 
-  it('will not judge on too few calls, and the wait starts over', () => {
+  it('will not judge on too few calls; a pending period pauses meanwhile', () => {
     const d = drive(rule({ kpi: 'agentErrorRate', threshold: 0.005, minSample: 30, pendingMin: 5 }));
     expect(d.at(0, errors(40, 0.05)).state).toBe('pending');
+    expect(d.at(2, { calls: 2, kpis: { agentErrorRate: 0 } }).state).toBe('pending');
     const thin = d.at(3, errors(12, 0.08));
-    expect(thin.state).toBe('insufficient');
-    expect(thin.reason).toBe('Only 12 of 30 agent calls needed to judge');
+    expect(thin.state).toBe('pending');
+    expect(thin.reason).toBe('Only 12 of 30 agent calls needed to judge; pending paused at 2 min of 5, starts over if this lasts over 5 min');
     expect(thin.sample).toBe(12);
-    expect(thin.pendingSince).toBeUndefined();
-    expect(d.at(4, errors(40, 0.05)).pendingSince).toBe(T0 + 4 * MIN);
-    expect(d.at(8, errors(40, 0.05)).state).toBe('pending');
-    expect(d.at(9, errors(40, 0.05)).state).toBe('firing');
+    expect(thin.pendingSince).toBe(T0);
+    expect(d.at(4, errors(40, 0.05)).pendingSince).toBe(T0);
+    expect(d.at(6, errors(40, 0.05)).state).toBe('pending');
+    expect(d.at(7, errors(40, 0.05)).state).toBe('firing');
+
+    const reset = drive(rule({ kpi: 'agentErrorRate', threshold: 0.005, minSample: 30, pendingMin: 5, pendingPauseMaxMin: 1 }));
+    reset.at(0, errors(40, 0.05));
+    reset.at(1, errors(12, 0.08));
+    expect(reset.at(3, errors(12, 0.08)).state).toBe('insufficient');
+    expect(reset.at(4, errors(40, 0.05)).pendingSince).toBe(T0 + 4 * MIN);
   });
 
   it('counts the KPI\'s own denominator', () => {
@@ -299,7 +311,8 @@ describe('scope', () => {
 });
 
 describe('baseline multiples', () => {
-  const failures = (rate: number): StatsSpec => ({ kpis: { toolFailureRate: rate } });
+  // Enough tool calls that the bound on the rate sits close to the rate itself.
+  const failures = (rate: number): StatsSpec => ({ toolCalls: 20_000, kpis: { toolFailureRate: rate } });
   const r = rule({ kpi: 'toolFailureRate', threshold: undefined, baselineMultiple: 2, clearThreshold: 1.5, pendingMin: 0, recoveryMin: 0 });
 
   it('trips at the multiple of the baseline and clears at the clear multiple', () => {

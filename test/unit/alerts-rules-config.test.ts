@@ -93,7 +93,7 @@ describe('baselines', () => {
     if (!rule) throw new Error('missing default rule');
     const judged = evaluateRule(rule, undefined, {
       now: T0,
-      snapshot: snapshot({ kpis: { failedConnectionRate: 0.025 } }),
+      snapshot: snapshot({ calls: 20_000, kpis: { failedConnectionRate: 0.025 } }),
       stale: false,
       baselines: captured.values,
     });

@@ -36,6 +36,10 @@ const RuleStateSchema = z
     firedAt: Ms.optional(),
     pendingSince: Ms.optional(),
     sample: z.number().nonnegative(),
+    bound: z.number().optional(),
+    callsNeeded: z.number().int().nonnegative().optional(),
+    pausedSince: Ms.optional(),
+    pausedMs: z.number().nonnegative().optional(),
   })
   .strict();
 

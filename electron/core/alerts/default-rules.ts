@@ -1,5 +1,8 @@
 import { AlertRuleSchema, ConfigError, type AlertRule } from '../../../shared/config.js';
 import { describeZodError } from '../../../shared/protocol.js';
+import { DEFAULT_CONFIDENCE, leastSampleToJudge } from '../../../shared/confidence.js';
+
+const AGENT_ERROR_CEILING = 0.005;
 
 /**
  * The launch checklist's rollback triggers as rules. None acts on its own: automatic action is
@@ -42,14 +45,15 @@ const DEFAULT_RULES_INPUT: readonly unknown[] = [
     name: 'Agent-caused error rate above 0.5%',
     kpi: 'agentErrorRate',
     comparison: 'above',
-    // A 0.5% ceiling over a ~0.2% healthy rate is only told apart from chance with many calls:
-    // below 1,000 in the window the rule says "too few calls" rather than recommend a rollback.
-    threshold: 0.005,
+    // The rate trips on its 95% lower bound, so a canary's few calls trip it only on strong
+    // evidence (and the reason says how many more calls it needs otherwise). Below 45 calls one
+    // error alone would put that bound over 0.5%: no single unlucky call triggers a rollback.
+    threshold: AGENT_ERROR_CEILING,
     clearThreshold: 0.004,
     windowMin: 15,
     pendingMin: 10,
     recoveryMin: 10,
-    minSample: 1000,
+    minSample: leastSampleToJudge(AGENT_ERROR_CEILING, 'lower', DEFAULT_CONFIDENCE),
     severity: 'critical',
     recommendedAction: { action: 'rollback', text: 'Roll back to the previous agent version' },
   },
