@@ -86,7 +86,8 @@ export interface BaselineSet {
   source: BaselineSource;
 }
 
-export type CountdownStatus = 'counting' | 'due' | 'cancelled' | 'withdrawn';
+/** 'paused' while its episode is recovering or without data: it resumes if the breach does. */
+export type CountdownStatus = 'counting' | 'paused' | 'due' | 'cancelled' | 'withdrawn';
 
 /** An automatic action counting down in wall-clock time, one per firing episode. */
 export interface AutoActCountdown {
@@ -100,11 +101,15 @@ export interface AutoActCountdown {
   text: string;
   /** Wall-clock epoch ms. */
   startedAt: number;
+  /** When it comes due while counting; while paused, when it would have. */
   dueAt: number;
   status: CountdownStatus;
+  /** While paused: the time left when it paused, and since when. */
+  remainingMs?: number;
+  pausedAt?: number;
   endedAt?: number;
   /** Operator who cancelled, for 'cancelled'. */
   cancelledBy?: string;
-  /** Why a countdown was withdrawn without acting. */
+  /** Why a countdown was withdrawn without acting, or why it is paused. */
   note?: string;
 }

@@ -91,14 +91,15 @@ describe('auto-act countdown', () => {
     expect(next).toMatchObject({ status: 'counting', episode: EPISODE + 600_000 });
   });
 
-  it('is withdrawn when the rule stops firing before the end', () => {
+  it('is withdrawn when the episode ends before the countdown does', () => {
     const h = host([armedRule()]);
     h.step(state('firing', EPISODE), W0);
-    const w = h.step(state('recovering', EPISODE), W0 + 20_000);
-    expect(w).toMatchObject({ status: 'withdrawn', note: 'the rule stopped firing (recovering) before the countdown ended' });
-    h.step(state('firing', EPISODE), W0 + 30_000);
-    h.step(state('firing', EPISODE), W0 + 200_000);
-    expect(h.due).toHaveLength(0);
+    const w = h.step(state('resolved'), W0 + 20_000);
+    expect(w).toMatchObject({ status: 'withdrawn', note: "the alert's episode ended (resolved) before the countdown did" });
+    h.step(state('firing', EPISODE + 600_000), W0 + 30_000);
+    h.step(state('firing', EPISODE + 600_000), W0 + 200_000);
+    expect(h.due).toHaveLength(1);
+    expect(h.due[0]?.episode).toBe(EPISODE + 600_000);
     expect(h.withdrawn).toHaveLength(1);
   });
 

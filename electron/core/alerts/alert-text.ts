@@ -53,6 +53,7 @@ export function countdownData(c: AutoActCountdown): Record<string, unknown> {
     dueAt: new Date(c.dueAt).toISOString(),
     endedAt: c.endedAt === undefined ? null : new Date(c.endedAt).toISOString(),
     status: c.status,
+    remainingMs: c.remainingMs ?? null,
     note: c.note ?? null,
   };
 }

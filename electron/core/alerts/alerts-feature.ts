@@ -201,8 +201,23 @@ export class AlertsFeature implements Feature {
       this.auditCountdown(c, `Automatic action countdown started for ${c.ruleName}: ${c.action} in ${seconds} s`);
     }
     for (const c of step.withdrawn) this.auditCountdown(c, `Automatic action for ${c.ruleName} withdrawn: ${c.note ?? 'no reason given'}`);
+    for (const c of step.paused) {
+      const left = Math.ceil((c.remainingMs ?? 0) / 1000);
+      this.auditCountdown(c, `Automatic action countdown for ${c.ruleName} paused with ${left} s left: ${c.note ?? 'the alert stopped firing'}`);
+    }
+    for (const c of step.resumed) {
+      const left = Math.round((c.dueAt - this.ctx.now()) / 1000);
+      this.ctx.push({
+        kind: 'notification',
+        id: `auto-act-resumed:${c.ruleId}:${c.episode}:${c.dueAt}`,
+        title: `Automatic action in ${left} s: ${c.text}`,
+        body: `${c.ruleName} is firing again; its countdown resumed. Any operator can cancel it from the alert strip.`,
+        severity: 'critical',
+      });
+      this.auditCountdown(c, `Automatic action countdown for ${c.ruleName} resumed: ${c.action} in ${left} s`);
+    }
     for (const c of step.due) this.act(c);
-    return step.started.length + step.withdrawn.length + step.due.length > 0;
+    return step.started.length + step.withdrawn.length + step.due.length + step.paused.length + step.resumed.length > 0;
   }
 
   /** A due countdown acts exactly once: stepAutoAct reports each as due in one step only. */

@@ -6,7 +6,9 @@ import type { AutoActCountdown, RuleState } from '../../../shared/alerts.js';
  * The countdown before a trigger acts on its own. It runs on the wall clock (the operator
  * watches real seconds), apart from the stream-time rule engine, whose states it follows.
  * One countdown per firing episode: once cancelled, withdrawn or due, the same episode never
- * starts another, so an action is proposed and taken at most once per episode.
+ * starts another, so an action is proposed and taken at most once per episode. A recovering or
+ * no-data spell within the episode pauses it rather than ending it: on an unattended night one
+ * good minute or a stream blip must not call off the action for good.
  */
 
 /** The latest countdown per rule id; at most one entry per configured rule. */
@@ -18,7 +20,15 @@ export interface AutoActStep {
   /** Countdowns that ended in this step: the host executes each of these, once. */
   due: AutoActCountdown[];
   withdrawn: AutoActCountdown[];
+  paused: AutoActCountdown[];
+  resumed: AutoActCountdown[];
 }
+
+/**
+ * A resumed countdown leaves at least this long (or its whole length, when shorter) so nobody
+ * is surprised by an action at the instant the alert comes back, e.g. after a restart.
+ */
+export const RESUME_FLOOR_MS = 10_000;
 
 export const AUTO_ACT_OPERATOR = 'auto-act';
 
@@ -30,11 +40,34 @@ function withdrawal(c: AutoActCountdown, now: number, note: string): AutoActCoun
   return { ...c, status: 'withdrawn', endedAt: now, note };
 }
 
+function live(c: AutoActCountdown): boolean {
+  return c.status === 'counting' || c.status === 'paused';
+}
+
+/** The next state of a running or paused countdown, given its rule's latest state. */
+function advance(c: AutoActCountdown, rule: AlertRule, s: RuleState | undefined, now: number): AutoActCountdown {
+  if (!armed(rule)) return withdrawal(c, now, 'automatic action turned off');
+  if (s?.firedAt !== c.episode) {
+    return withdrawal(c, now, `the alert's episode ended (${s?.state ?? 'not evaluated'}) before the countdown did`);
+  }
+  if (s.state !== 'firing') {
+    if (c.status === 'paused') return c;
+    // Recovering or without data is no ground to act unattended; the operator still can.
+    return { ...c, status: 'paused', pausedAt: now, remainingMs: Math.max(0, c.dueAt - now), note: s.state === 'nodata' ? 'no data for the alert' : `the alert is ${s.state}` };
+  }
+  if (c.status === 'paused') {
+    const { remainingMs = 0, pausedAt: _pausedAt, note: _note, ...rest } = c;
+    const floor = Math.min(RESUME_FLOOR_MS, c.dueAt - c.startedAt);
+    return { ...rest, status: 'counting', dueAt: now + Math.max(remainingMs, floor) };
+  }
+  return now >= c.dueAt ? { ...c, status: 'due', endedAt: now } : c;
+}
+
 /**
  * Advances every countdown to `now` (wall-clock ms) against the rules' latest states: starts
- * one when an armed rule begins a firing episode, marks it due when its time is up, and
- * withdraws it when the rule stops firing first (recovering, no data or resolved are no
- * grounds to act automatically; the operator still can).
+ * one when an armed rule begins a firing episode, marks it due when its time is up, pauses it
+ * while the episode is recovering or without data and resumes it when the episode fires again,
+ * and withdraws it when the episode ends first.
  */
 export function stepAutoAct(
   prev: Countdowns,
@@ -42,23 +75,23 @@ export function stepAutoAct(
   states: ReadonlyMap<string, RuleState>,
   now: number,
 ): AutoActStep {
-  const step: AutoActStep = { countdowns: new Map(), started: [], due: [], withdrawn: [] };
+  const step: AutoActStep = { countdowns: new Map(), started: [], due: [], withdrawn: [], paused: [], resumed: [] };
   const configured = new Set(rules.map((r) => r.id));
   for (const [ruleId, c] of prev) {
-    if (!configured.has(ruleId) && c.status === 'counting') step.withdrawn.push(withdrawal(c, now, 'rule removed'));
+    if (!configured.has(ruleId) && live(c)) step.withdrawn.push(withdrawal(c, now, 'rule removed'));
   }
   for (const rule of rules) {
     const c = prev.get(rule.id);
     const s = states.get(rule.id);
     const action = rule.recommendedAction;
-    if (c?.status === 'counting') {
-      let next = c;
-      if (!armed(rule)) next = withdrawal(c, now, 'automatic action turned off');
-      else if (s?.state !== 'firing' || s.firedAt !== c.episode) {
-        next = withdrawal(c, now, `the rule stopped firing (${s?.state ?? 'not evaluated'}) before the countdown ended`);
-      } else if (now >= c.dueAt) next = { ...c, status: 'due', endedAt: now };
-      if (next.status === 'withdrawn') step.withdrawn.push(next);
-      if (next.status === 'due') step.due.push(next);
+    if (c && live(c)) {
+      const next = advance(c, rule, s, now);
+      if (next.status !== c.status) {
+        if (next.status === 'withdrawn') step.withdrawn.push(next);
+        if (next.status === 'due') step.due.push(next);
+        if (next.status === 'paused') step.paused.push(next);
+        if (c.status === 'paused' && next.status === 'counting') step.resumed.push(next);
+      }
       step.countdowns.set(rule.id, next);
       continue;
     }
@@ -83,8 +116,9 @@ export function stepAutoAct(
   return step;
 }
 
-/** Whole seconds left, rounded up so the display reads 1 until the very end; 0 once not counting. */
+/** Whole seconds left, rounded up so the display reads 1 until the very end; held while paused; 0 once ended. */
 export function remainingSec(c: AutoActCountdown, now: number): number {
+  if (c.status === 'paused') return Math.ceil((c.remainingMs ?? 0) / 1000);
   if (c.status !== 'counting') return 0;
   return Math.max(0, Math.ceil((c.dueAt - now) / 1000));
 }
@@ -93,7 +127,7 @@ export function remainingSec(c: AutoActCountdown, now: number): number {
 export function cancelCountdown(prev: Countdowns, ruleId: string, operator: string, now: number): Map<string, AutoActCountdown> {
   if (operator.trim() === '') throw new Error('cancelling a countdown needs the operator\'s name');
   const c = prev.get(ruleId);
-  if (c?.status !== 'counting') throw new Error(`no countdown is running for rule "${ruleId}"`);
+  if (!c || !live(c)) throw new Error(`no countdown is running for rule "${ruleId}"`);
   const next = new Map(prev);
   next.set(ruleId, { ...c, status: 'cancelled', endedAt: now, cancelledBy: operator });
   return next;

@@ -45,7 +45,7 @@ export function AlertStrip() {
           <AlertLine
             key={a.rule.id}
             alert={a}
-            countdown={countdowns?.find((c) => c.ruleId === a.rule.id && c.status === 'counting') ?? null}
+            countdown={countdowns?.find((c) => c.ruleId === a.rule.id && (c.status === 'counting' || c.status === 'paused')) ?? null}
           />
         ))}
       </ul>
@@ -118,11 +118,14 @@ function Countdown({ countdown, onCancel }: { countdown: AutoActCountdown; onCan
     const timer = setInterval(() => setNow(Date.now()), 250);
     return () => clearInterval(timer);
   }, []);
-  const left = Math.max(0, Math.ceil((countdown.dueAt - now) / 1000));
+  const paused = countdown.status === 'paused';
+  const left = paused ? Math.ceil((countdown.remainingMs ?? 0) / 1000) : Math.max(0, Math.ceil((countdown.dueAt - now) / 1000));
   return (
     <span className="alert-countdown" role="timer" aria-label={`Automatic action for ${countdown.ruleName}`}>
       <strong>
-        Automatic action in {left} s: {countdown.text}
+        {paused
+          ? `Automatic action paused (${countdown.note ?? 'the alert stopped firing'}), ${left} s left if the breach returns: ${countdown.text}`
+          : `Automatic action in ${left} s: ${countdown.text}`}
       </strong>
       <button className="danger-outline" aria-label={`Cancel automatic action for ${countdown.ruleName}`} onClick={onCancel}>
         Cancel

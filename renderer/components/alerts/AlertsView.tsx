@@ -121,5 +121,7 @@ function countdownText(c: AutoActCountdown): string {
       return `Last countdown withdrawn: ${c.note ?? ''}`;
     case 'counting':
       return 'Counting down';
+    case 'paused':
+      return `Countdown paused: ${c.note ?? ''}`;
   }
 }
