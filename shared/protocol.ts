@@ -50,12 +50,11 @@ export function cutText(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…[cut: ${text.length - max} more characters not kept]`;
 }
 
-const cappedText = (max: number) => z.string().transform((s) => cutText(s, max));
 const name = (max: number) => z.string().max(max);
 
 export const TurnSchema = z.looseObject({
   speaker: z.enum(['caller', 'agent']),
-  text: cappedText(STREAM_LIMITS.turnTextChars),
+  text: z.string(),
   startMs: z.number().nonnegative(),
   endMs: z.number().nonnegative(),
   latencyMs: z.number().nonnegative().optional(),
@@ -68,7 +67,7 @@ export const ToolCallSchema = z.looseObject({
   name: name(STREAM_LIMITS.idChars),
   ok: z.boolean(),
   latencyMs: z.number().nonnegative(),
-  error: cappedText(STREAM_LIMITS.messageChars).optional(),
+  error: z.string().optional(),
 });
 export type ToolCall = z.infer<typeof ToolCallSchema>;
 
@@ -77,7 +76,7 @@ export type Route = z.infer<typeof RouteSchema>;
 
 export const ErrorKindSchema = z.enum(['model', 'tts', 'stt', 'tool', 'timeout']);
 
-const CallErrorSchema = z.looseObject({ kind: ErrorKindSchema, message: cappedText(STREAM_LIMITS.messageChars) });
+const CallErrorSchema = z.looseObject({ kind: ErrorKindSchema, message: z.string() });
 
 const CALL_LISTS = ['turns', 'toolCalls', 'errors'] as const;
 
@@ -107,6 +106,12 @@ const CallRecordShape = z.looseObject({
 const keysOf = (schema: { shape: object }): ReadonlySet<string> => new Set(Object.keys(schema.shape));
 const CALL_KEYS = keysOf(CallRecordShape);
 const LIST_ITEM_KEYS = { turns: keysOf(TurnSchema), toolCalls: keysOf(ToolCallSchema), errors: keysOf(CallErrorSchema) };
+/** The free text of each list's items, cut rather than refused. */
+const LIST_TEXTS = {
+  turns: ['text', STREAM_LIMITS.turnTextChars],
+  toolCalls: ['error', STREAM_LIMITS.messageChars],
+  errors: ['message', STREAM_LIMITS.messageChars],
+} as const;
 const ESCALATION_KEYS = new Set(['requested', 'transferred', 'contextPreserved']);
 const SAFETY_KEYS = new Set(['pii', 'policy', 'injection']);
 
@@ -119,7 +124,9 @@ const SAFETY_KEYS = new Set(['pii', 'policy', 'injection']);
 function boundCall(raw: unknown): unknown {
   if (!isRecord(raw)) return raw;
   const budget = { nodes: STREAM_LIMITS.extraNodes };
-  const call = boundExtras(raw, CALL_KEYS, budget);
+  const withExtras = boundExtras(raw, CALL_KEYS, budget);
+  // Lists are replaced below, so the caller's object is never written to.
+  const call = withExtras === raw ? { ...raw } : withExtras;
   const truncated: Partial<Record<(typeof CALL_LISTS)[number], number>> = {};
   for (const list of CALL_LISTS) {
     const items = call[list];
@@ -128,10 +135,13 @@ function boundCall(raw: unknown): unknown {
     if (items.length > max) truncated[list] = items.length;
     let copy: unknown[] | null = items.length > max ? items.slice(0, max) : null;
     const kept = copy ?? items;
+    const [textKey, textMax] = LIST_TEXTS[list];
     for (let i = 0; i < kept.length; i++) {
       const item: unknown = kept[i];
       if (!isRecord(item)) continue;
-      const bounded = boundExtras(item, LIST_ITEM_KEYS[list], budget);
+      let bounded = boundExtras(item, LIST_ITEM_KEYS[list], budget);
+      const text = bounded[textKey];
+      if (typeof text === 'string' && text.length > textMax) bounded = { ...bounded, [textKey]: cutText(text, textMax) };
       if (bounded === item) continue;
       copy ??= [...items];
       copy[i] = bounded;
@@ -159,7 +169,7 @@ function boundExtras(object: Record<string, unknown>, known: ReadonlySet<string>
     budget.nodes -= 1;
     copy[cutText(key, STREAM_LIMITS.extraChars)] = boundExtra(object[key], 1, budget);
   }
-  return copy ?? { ...object };
+  return copy ?? object;
 }
 
 const CUT_DEEPER = `[cut: nested deeper than ${STREAM_LIMITS.extraDepth} levels]`;

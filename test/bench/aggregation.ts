@@ -21,7 +21,7 @@ const CHUNK = 50_000;
 const WARMUP_CALLS = 100_000;
 const SNAPSHOT_EVERY = 1_000;
 const CALLS_PER_SEC_OF_STREAM = 25;
-const STREAM_START = Date.UTC(2025, 5, 2, 8, 0, 0);
+export const STREAM_START = Date.UTC(2025, 5, 2, 8, 0, 0);
 
 const CALLER_LINES = [
   'Hi, I want to check where my order is, it was supposed to arrive yesterday.',
@@ -42,7 +42,7 @@ const AGENT_LINES = [
 ];
 
 /** Realistic-looking call events, deterministic for a seed. */
-class CallGenerator {
+export class CallGenerator {
   readonly #random: () => number;
   #seq = 0;
   #clock = STREAM_START;

@@ -9,6 +9,7 @@ import { benchAlerts } from './alerts.js';
 import { benchPii } from './pii.js';
 import { benchRouting } from './routing.js';
 import { benchSampling } from './sampling.js';
+import { benchStream } from './stream.js';
 
 type Figures = Record<string, number>;
 
@@ -30,6 +31,13 @@ const FLOORS: Record<string, Record<string, Floor>> = {
     heapUsedMbAfter1M: { text: 'flat after warm-up', met: (v, all) => flat(v, at(all, 'heapUsedMbAfterWarmup')) },
     arrayBuffersMbAfter1M: { text: 'flat after warm-up', met: (v, all) => flat(v, at(all, 'arrayBuffersMbAfterWarmup')) },
     lateDropped: { text: '0 (calls within the hour)', met: (v) => v === 0 },
+  },
+  stream: {
+    eventsPerSec: { text: '≥ 20,000 events/s through the hardened validation', met: (v) => v >= 20_000 },
+    heapMbAfterHostile: {
+      text: 'within 10% of the baseline after a GC',
+      met: (v, all) => v <= at(all, 'heapMbBaseline') * 1.1,
+    },
   },
   routing: {
     actionP95Ms: { text: 'P95 < 250 ms confirm to verified', met: (v) => v < 250 },
@@ -53,6 +61,7 @@ const FLOORS: Record<string, Record<string, Floor>> = {
 
 const BENCHES: { name: string; what: string; run: () => Promise<Figures> }[] = [
   { name: 'aggregation', what: '1M stream calls: parse, validate, aggregate', run: benchAggregation },
+  { name: 'stream', what: '200k calls through schema, time window and seq gate; then 100k hostile events', run: benchStream },
   { name: 'routing', what: '100 actions against the simulator on loopback', run: benchRouting },
   { name: 'alerts', what: '50 rules over 10 intents, one tick per stream second', run: () => benchAlerts() },
   { name: 'sampling', what: '5M calls offered, 30-call draws from 48 hours', run: benchSampling },
