@@ -267,7 +267,7 @@ function PendingItem({ item }: { item: PendingAfterRestart }) {
       ) : confirming ? (
         <div className="em-row">
           <button className="em-danger" onClick={() => decide('resend')}>
-            Confirm: send {label} again
+            Confirm: send “{label}” again
           </button>
           <button onClick={() => setConfirming(false)}>Cancel</button>
         </div>
