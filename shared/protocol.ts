@@ -18,9 +18,15 @@ export const DEFAULT_INTENTS = [
  * hold with room to spare, so no clock or store downstream can be handed an unrepresentable instant
  * (Date.parse alone admits years like +275760, where one added millisecond no longer formats).
  */
+const EARLIEST_TIME = Date.parse('0000-01-01T00:00:00.000Z');
+const LATEST_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 const isoTime = z.iso
   .datetime({ offset: true, message: 'must be an ISO timestamp with a four-digit year and a zone, e.g. 2026-04-01T08:00:00Z' })
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be a real calendar time');
+  .refine((s) => {
+    // An offset can carry 9999-12-31T23:59-12:00 into year 10000 in UTC, which stores refuse.
+    const t = Date.parse(s);
+    return t >= EARLIEST_TIME && t <= LATEST_TIME;
+  }, 'must be a real calendar time between the years 0000 and 9999 in UTC');
 
 /**
  * Size limits on what a platform may send. Texts are cut, never refused, so a call with one
