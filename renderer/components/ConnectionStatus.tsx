@@ -27,12 +27,27 @@ export function ConnectionStatus() {
       <span className="dot" aria-hidden="true" />
       <strong>{quiet.length > 0 ? quietText : PHASE_TEXT[stream.phase]}</strong>
       <span className="muted">{age}</span>
-      {stream.rejected.count > 0 && (
-        <span className="warn-text" title={stream.rejected.lastReason ?? ''}>
-          {stream.rejected.count} bad events rejected
-        </span>
-      )}
+      <RefusedEvents stream={stream} />
     </div>
+  );
+}
+
+const REFUSED: { key: 'rejected' | 'late' | 'future' | 'duplicates'; label: string }[] = [
+  { key: 'rejected', label: 'rejected' },
+  { key: 'late', label: 'late' },
+  { key: 'future', label: 'future-dated' },
+  { key: 'duplicates', label: 'duplicate' },
+];
+
+/** Events the console did not count, by kind, with the newest reason in words: none is dropped unseen. */
+function RefusedEvents({ stream }: { stream: StreamStatus }) {
+  const kinds = REFUSED.filter(({ key }) => stream[key].count > 0);
+  if (kinds.length === 0) return null;
+  const newest = kinds.map(({ key }) => stream[key]).reduce((a, b) => ((b.lastAt ?? 0) > (a.lastAt ?? 0) ? b : a));
+  return (
+    <span className="warn-text" aria-label="Events not counted">
+      {kinds.map(({ key, label }) => `${stream[key].count} ${label}`).join(' · ')} events not counted; last: {newest.lastReason}
+    </span>
   );
 }
 
