@@ -79,11 +79,55 @@ export interface AlertAcknowledgement {
 
 export type AlertLogEntry = AlertTransition | AlertAcknowledgement;
 
-export type BaselineSource = 'config' | `captured at ${string}`;
+/** A KPI's baseline taken from live traffic, and who took it. */
+export interface CapturedBaseline {
+  value: number;
+  /** The capture (a BaselineChange id) that set it. */
+  change: number;
+  by: string;
+  /** Stream time at the end of the window it was taken over, epoch ms. */
+  streamTime: number;
+  /** The window's length; null for a capture kept from before the history was. */
+  windowMin: number | null;
+}
 
+export type KpiReason = { kpi: KpiId; reason: string };
+
+/** One change to the baselines, as the history on the Alerts tab lists it. `at` is wall-clock ms. */
+export type BaselineChange =
+  | {
+      id: number;
+      kind: 'capture';
+      by: string;
+      at: number;
+      streamTime: number;
+      windowMin: number | null;
+      values: Partial<Record<KpiId, number>>;
+      skipped: KpiReason[];
+      /** What each captured KPI held before: a capture, or null for the configured value (or none). */
+      previous: Partial<Record<KpiId, CapturedBaseline | null>>;
+      /** Critical alerts up over the window, when the operator captured despite them. */
+      warning: string | null;
+    }
+  | {
+      id: number;
+      kind: 'revert';
+      by: string;
+      at: number;
+      revertOf: number;
+      /** What each KPI went back to: a value, or null for no baseline. */
+      restored: Partial<Record<KpiId, number | null>>;
+      /** KPIs captured again since, left as they are. */
+      kept: KpiReason[];
+    };
+
+/** The baselines in force, where each came from, and the latest changes (oldest first). */
 export interface BaselineSet {
+  /** The configured values with the captured ones over them. */
   values: Partial<Record<KpiId, number>>;
-  source: BaselineSource;
+  /** The KPIs whose value was captured; the rest come from the launch configuration. */
+  captured: Partial<Record<KpiId, CapturedBaseline>>;
+  history: BaselineChange[];
 }
 
 /** 'paused' while its episode is recovering or without data: it resumes if the breach does. */

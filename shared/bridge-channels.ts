@@ -16,6 +16,7 @@ export const BRIDGE_CHANNELS = [
   'alerts:acknowledge',
   'alerts:cancel-auto-act',
   'alerts:capture-baseline',
+  'alerts:revert-baseline',
   'cadence:set-t0',
   'review:open',
   'review:check',

@@ -4,6 +4,7 @@ import { AUDIT_ENTRY_TYPES, type AuditEntry } from './audit.js';
 import type { BridgeChannel } from './bridge-channels.js';
 import { CheckVerdictSchema, KnownIssueInputSchema, ReviewDecisionSchema, type KnownIssue, type LaunchClock, type ReviewRecord, type ShiftOwner } from './cadence.js';
 import type { ConsoleSnapshot, RoutingView } from './console-state.js';
+import { KpiIdSchema } from './config.js';
 import { WINDOW_MINUTES } from './kpi.js';
 import { RoutingActionNameSchema } from './protocol.js';
 import {
@@ -65,7 +66,16 @@ export const BRIDGE_REQUESTS = {
     .strict(),
   'alerts:acknowledge': z.object({ ruleId: z.string().min(1) }).strict(),
   'alerts:cancel-auto-act': z.object({ ruleId: z.string().min(1) }).strict(),
-  'alerts:capture-baseline': z.object({ windowMin: z.union(WINDOW_MINUTES.map((w) => z.literal(w))) }).strict(),
+  'alerts:capture-baseline': z
+    .object({
+      windowMin: z.union(WINDOW_MINUTES.map((w) => z.literal(w))),
+      /** The KPIs to capture; every KPI when left out. The others keep their baselines. */
+      kpis: z.array(KpiIdSchema).min(1).optional(),
+      /** Capture although a critical alert was up over the window (after the warning was shown). */
+      despiteAlerts: z.boolean().optional(),
+    })
+    .strict(),
+  'alerts:revert-baseline': z.object({ change: z.number().int().positive() }).strict(),
   'cadence:set-t0': z.object({ t0: z.iso.datetime().nullable() }).strict(),
   'review:open': z.object({ reviewId: z.string().min(1) }).strict(),
   'review:check': z
@@ -168,7 +178,10 @@ export interface BridgeResponses {
   'audit:export': ExportFile;
   'alerts:acknowledge': { ok: true };
   'alerts:cancel-auto-act': { ok: true };
-  'alerts:capture-baseline': { captured: string[]; skipped: string[] };
+  'alerts:capture-baseline':
+    | { kind: 'captured'; change: number; captured: string[]; skipped: string[]; warning: string | null }
+    | { kind: 'warning'; warning: string };
+  'alerts:revert-baseline': { restored: string[]; kept: string[] };
   'cadence:set-t0': LaunchClock;
   'review:open': ReviewRecord;
   'review:check': ReviewRecord;

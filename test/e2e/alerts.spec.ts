@@ -94,11 +94,22 @@ test('the Alerts tab lists every rule, the history, and the chart marks the firi
   // More than 15 minutes of stream time have passed once the latency alert fired.
   await setShiftOwner(page, 'Dana');
   const baselines = page.getByRole('region', { name: 'Baselines' });
-  await expect(baselines).toContainText('From the launch configuration');
+  await expect(baselines).toContainText('No baselines');
+  await baselines.getByRole('checkbox', { name: 'P95 turn latency' }).check();
   await baselines.getByRole('radio', { name: 'last 15 minutes' }).check();
-  await baselines.getByRole('button', { name: 'Capture baseline from the last 15 minutes' }).click();
-  await expect(baselines.getByRole('status', { name: 'Captured baseline' })).toContainText(/Captured \d+ baselines from the last 15 minutes/);
-  await expect(baselines).toContainText('Captured from live traffic at');
-  await expect(baselines).toContainText(/P95 turn latency\s*\d\.\d\d s/);
+  await baselines.getByRole('button', { name: 'Capture 3 KPIs from the last 15 minutes' }).click();
+  // The latency alert is up: its figures would become the normal, so the console asks first.
+  const warning = baselines.getByRole('alert');
+  await expect(warning).toContainText(`Critical alerts were up during the last 15 min (${RULE}`);
+  await warning.getByRole('button', { name: 'Capture anyway' }).click();
+  await expect(baselines.getByRole('status', { name: 'Captured baseline' })).toContainText(/Captured 3 baselines from the last 15 minutes/);
+  await expect(baselines).toContainText(/P95 turn latency\s*\d\.\d\d s\s*captured by Dana over 15 min/);
   await expect(rules.getByRole('row', { name: /^Rule Tool-call failures/ })).not.toContainText('no baseline');
+
+  const history = baselines.getByRole('table', { name: 'Baseline history' });
+  await expect(history).toContainText(/Dana\s*captured over 15 min: Tool-call failure rate .*despite: Critical alerts/);
+  await history.getByRole('button', { name: 'Revert baseline capture 1' }).click();
+  await expect(baselines.getByRole('status', { name: 'Reverted baseline' })).toContainText('Capture #1 reverted');
+  await expect(baselines).toContainText('No baselines');
+  await expect(rules.getByRole('row', { name: /^Rule Tool-call failures/ })).toContainText('No data: no baseline');
 });

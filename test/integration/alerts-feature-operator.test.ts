@@ -128,26 +128,33 @@ describe.concurrent('operating the alerts', () => {
       expect(cancelled?.operator).toBe('unnamed operator (no shift owner set)');
     }));
 
-  it('a baseline captured from live traffic replaces the configured one and survives a restart', ({ expect }) =>
+  it('a baseline captured from live traffic for chosen KPIs merges with the configured ones, is kept with its history across a restart, and reverts', ({ expect }) =>
     withRun({ dataDir: mkdtempSync(join(DATA_ROOT, 'alerts-baseline-')) }, async (r) => {
       const dispatch = createBridgeDispatcher(r.service.handlers);
       await r.play(20 * MIN);
       await dispatch('operator:set-shift-owner', { name: 'Dana' });
       await expect(dispatch('alerts:capture-baseline', { windowMin: 60 })).rejects.toThrow(/incomplete/);
       await expect(dispatch('alerts:capture-baseline', { windowMin: 30 })).rejects.toThrow(/windowMin/);
-      expect(r.service.alerts.view().baselines).toEqual({ values: BASELINES, source: 'config' });
+      expect(r.service.alerts.view().baselines).toEqual({ values: BASELINES, captured: {}, history: [] });
 
-      const reply = (await dispatch('alerts:capture-baseline', { windowMin: 15 })) as { captured: string[]; skipped: string[] };
+      const reply = (await dispatch('alerts:capture-baseline', { windowMin: 15, kpis: ['turnLatencyP95', 'toolFailureRate'] })) as {
+        kind: string;
+        captured: string[];
+        change: number;
+      };
+      expect(reply.kind).toBe('captured');
       expect(reply.captured.some((line) => /^P95 turn latency \d/.test(line))).toBe(true);
       const { baselines } = r.service.alerts.view();
-      expect(baselines.source).toMatch(/^captured at 2026-04-01T08:/);
+      expect(baselines.captured.turnLatencyP95).toMatchObject({ by: 'Dana', windowMin: 15, change: reply.change });
+      expect(baselines.values.taskCompletion).toBe(BASELINES.taskCompletion);
+      expect(baselines.values.failedConnectionRate).toBe(BASELINES.failedConnectionRate);
       const p95 = r.service.alerts.view().alerts.find((a) => a.rule.id === 'turn-latency-p95')?.state.value;
       expect(baselines.values.turnLatencyP95).toBeGreaterThan(500);
       expect(Math.abs((baselines.values.turnLatencyP95 ?? 0) - (p95 ?? 0))).toBeLessThan(300);
       expect(baselines.values.toolFailureRate).toBeLessThan(0.05);
       const entry = auditEntries(r).find((e) => e.type === 'baseline');
       expect(entry?.operator).toBe('Dana');
-      expect(entry?.data).toMatchObject({ windowMin: 15, source: baselines.source });
+      expect(entry?.data).toMatchObject({ windowMin: 15, change: reply.change, previous: { turnLatencyP95: BASELINES.turnLatencyP95 } });
 
       // The tool-failure rule now trips at twice the captured rate.
       r.tick();
@@ -158,6 +165,12 @@ describe.concurrent('operating the alerts', () => {
       const again = await startAlertsRun({ dataDir: r.dataDir });
       try {
         expect(again.service.alerts.view().baselines).toEqual(baselines);
+        const againDispatch = createBridgeDispatcher(again.service.handlers);
+        await againDispatch('operator:set-shift-owner', { name: 'Sam' });
+        await againDispatch('alerts:revert-baseline', { change: reply.change });
+        const reverted = again.service.alerts.view().baselines;
+        expect(reverted.values).toEqual(BASELINES);
+        expect(reverted.history.map((h) => [h.kind, h.by])).toEqual([['capture', 'Dana'], ['revert', 'Sam']]);
       } finally {
         await again.close();
         rmSync(r.dataDir, { recursive: true, force: true });

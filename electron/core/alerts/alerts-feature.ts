@@ -1,13 +1,24 @@
 import type { ActionOutcome } from '../../../shared/actions.js';
-import type { AlertTransition, AutoActCountdown, BaselineSet, RuleState } from '../../../shared/alerts.js';
+import type { AlertTransition, AutoActCountdown, BaselineChange, BaselineSet, RuleState } from '../../../shared/alerts.js';
 import type { AlertRule } from '../../../shared/config.js';
 import type { AlertsView } from '../../../shared/console-state.js';
 import { KPI_IDS, KPIS, type KpiId, type WindowMinutes } from '../../../shared/kpi.js';
 import type { RoutingActionRequest } from '../../../shared/protocol.js';
+import type { BridgeResponse } from '../../../shared/bridge.js';
 import { CONSOLE_OPERATOR, UNNAMED_OPERATOR } from '../../../shared/operator-text.js';
 import { AlertLog } from './alert-log.js';
 import { autoActRequest, cancelCountdown, stepAutoAct } from './auto-act.js';
-import { baselinesFromConfig, captureBaseline } from './baselines.js';
+import {
+  applyCapture,
+  baselineSet,
+  baselinesFromConfig,
+  captureBaseline,
+  criticalAlertsOver,
+  EMPTY_BASELINE_RECORD,
+  revertCapture,
+  type BaselineRecord,
+  type BaselineValues,
+} from './baselines.js';
 import { rulesFromConfig } from './default-rules.js';
 import { evaluateRules } from './rule-engine.js';
 import {
@@ -19,12 +30,12 @@ import {
   transitionSummary,
 } from './alert-text.js';
 import { AlertStateStore } from './alert-state-store.js';
-import { loadCapturedBaseline, saveCapturedBaseline } from './baseline-store.js';
+import { loadBaselines, saveBaselines } from './baseline-store.js';
 import type { ConsoleContext, Feature, Handlers, Tick } from '../engine/feature.js';
 import { Serial } from '../lib/serial.js';
 import type { JsonDocument } from '../storage/ports.js';
 
-export type AlertsChannels = 'alerts:acknowledge' | 'alerts:cancel-auto-act' | 'alerts:capture-baseline';
+export type AlertsChannels = 'alerts:acknowledge' | 'alerts:cancel-auto-act' | 'alerts:capture-baseline' | 'alerts:revert-baseline';
 
 /** What an automatic action is for: the recovery watch follows the alert's own KPI. */
 export interface AutoActOptions {
@@ -50,8 +61,12 @@ export class AlertsFeature implements Feature {
   private readonly stateStore: AlertStateStore;
   /** Saves run one at a time, each writing the state as it stood when it was asked for. */
   private readonly saves = new Serial();
+  /** Baseline captures and reverts run one at a time: each builds on the record the last one left. */
+  private readonly baselineChanges = new Serial();
   private loadProblem: string | null = null;
   private saveProblem: string | null = null;
+  private readonly configuredBaselines: BaselineValues;
+  private baselineRecord: BaselineRecord = EMPTY_BASELINE_RECORD;
   private baselines: BaselineSet;
   private states = new Map<string, RuleState>();
   private countdowns = new Map<string, AutoActCountdown>();
@@ -74,12 +89,15 @@ export class AlertsFeature implements Feature {
     this.rules = rulesFromConfig(ctx.config.rules, ctx.config.intents);
     this.rulesById = new Map(this.rules.map((r) => [r.id, r]));
     this.baselineDoc = ctx.storage.document('baseline');
-    this.baselines = baselinesFromConfig(ctx.config);
+    this.configuredBaselines = baselinesFromConfig(ctx.config);
+    this.baselines = baselineSet(this.configuredBaselines, this.baselineRecord);
     this.stateStore = new AlertStateStore(ctx.storage.document('alert-state'));
     this.handlers = {
       'alerts:acknowledge': ({ ruleId }) => this.acknowledge(ruleId),
       'alerts:cancel-auto-act': ({ ruleId }) => this.cancelAutoAct(ruleId),
-      'alerts:capture-baseline': ({ windowMin }) => this.captureBaseline(windowMin),
+      'alerts:capture-baseline': ({ windowMin, kpis, despiteAlerts }) =>
+        this.baselineChanges.run(() => this.captureBaseline(windowMin, kpis, despiteAlerts ?? false)),
+      'alerts:revert-baseline': ({ change }) => this.baselineChanges.run(() => this.revertBaseline(change)),
     };
   }
 
@@ -93,7 +111,7 @@ export class AlertsFeature implements Feature {
       }),
       log: [...this.log.entries()],
       countdowns: [...this.countdowns.values()],
-      baselines: { values: { ...this.baselines.values }, source: this.baselines.source },
+      baselines: this.baselines,
       evaluatedAt: this.evaluatedAt,
       problem: this.saveProblem ?? this.loadProblem,
     };
@@ -151,20 +169,26 @@ export class AlertsFeature implements Feature {
   }
 
   private async restoreBaselines(): Promise<void> {
-    const stored = await loadCapturedBaseline(this.baselineDoc);
-    if (stored.kind === 'stored') this.baselines = stored.set;
+    const stored = await loadBaselines(this.baselineDoc);
+    if (stored.kind === 'stored') this.setBaselineRecord(stored.record);
     if (stored.kind === 'unreadable') {
       const file = this.baselineDoc.location;
       await this.ctx.audit.append({
         type: 'baseline',
         operator: CONSOLE_OPERATOR,
-        summary: `The captured baseline in ${file} could not be read (${stored.why}); using the configuration's baselines`,
+        summary: `The captured baselines in ${file} could not be read (${stored.why}); using the configuration's baselines`,
         data: { file, why: stored.why },
       });
     }
   }
 
+  private setBaselineRecord(record: BaselineRecord): void {
+    this.baselineRecord = record;
+    this.baselines = baselineSet(this.configuredBaselines, record);
+  }
+
   async close(): Promise<void> {
+    await this.baselineChanges.idle();
     await this.saves.idle();
   }
 
@@ -304,28 +328,74 @@ export class AlertsFeature implements Feature {
     }
   }
 
-  private async captureBaseline(windowMin: WindowMinutes): Promise<{ captured: string[]; skipped: string[] }> {
+  /**
+   * A capture takes only the chosen KPIs and keeps every other baseline. With a critical alert up
+   * over the window it is refused with a warning unless the operator confirms: the incident's
+   * figures would become the normal the baseline rules compare with.
+   */
+  private async captureBaseline(
+    windowMin: WindowMinutes,
+    kpis: KpiId[] | undefined,
+    despiteAlerts: boolean,
+  ): Promise<BridgeResponse<'alerts:capture-baseline'>> {
     const stream = this.ctx.streamStatus();
     if (stream.phase !== 'live' || stream.streamTime === null) {
       throw new Error(`The stream is ${stream.phase}: a baseline is captured from live traffic only`);
     }
     const operator = this.ctx.operator();
-    const captured = captureBaseline(this.ctx.metrics.snapshot(stream.streamTime), windowMin);
-    const next: BaselineSet = { values: captured.values, source: captured.source };
-    await saveCapturedBaseline(this.baselineDoc, next);
-    const previous = this.baselines;
-    this.baselines = next;
-    const lines = KPI_IDS.flatMap((kpi) => {
-      const value = captured.values[kpi];
-      return value === undefined ? [] : [baselineLine(kpi, value)];
-    });
-    const skipped = captured.skipped.map((s) => `${KPIS[s.kpi].label}: ${s.reason}`);
+    const taken = captureBaseline(this.ctx.metrics.snapshot(stream.streamTime), windowMin, 30, kpis);
+    const up = criticalAlertsOver(this.rules, this.states, this.log.entries(), taken.streamTime - windowMin * 60_000);
+    const warning = up.length === 0 ? null : `Critical alerts were up during the last ${windowMin} min (${up.join('; ')}): their figures would become the baseline`;
+    if (warning && !despiteAlerts) return { kind: 'warning', warning };
+    const previous = this.baselines.values;
+    const { record, change } = applyCapture(this.baselineRecord, taken, { by: operator, at: this.ctx.now(), windowMin, warning });
+    await saveBaselines(this.baselineDoc, record);
+    this.setBaselineRecord(record);
+    const lines = baselineLines(taken.values);
+    const skipped = taken.skipped.map((s) => `${KPIS[s.kpi].label}: ${s.reason}`);
     await this.ctx.audit.append({
       type: 'baseline',
       operator,
-      summary: `Baseline captured from the last ${windowMin} min of traffic: ${lines.length} KPIs, ${skipped.length} left out`,
-      data: { windowMin, source: next.source, values: next.values, skipped: captured.skipped, previous: { source: previous.source, values: previous.values } },
+      summary: `Baseline captured from the last ${windowMin} min of traffic (#${change.id}): ${lines.join(', ')}${skipped.length ? `; ${skipped.length} left out` : ''}${warning ? `; captured despite: ${warning}` : ''}`,
+      data: { change: change.id, windowMin, streamTime: new Date(taken.streamTime).toISOString(), values: taken.values, skipped: taken.skipped, previous: pick(previous, taken.values), warning },
     });
-    return { captured: lines, skipped };
+    return { kind: 'captured', change: change.id, captured: lines, skipped, warning };
   }
+
+  private async revertBaseline(id: number): Promise<BridgeResponse<'alerts:revert-baseline'>> {
+    const operator = this.ctx.operator();
+    const { record, change } = revertCapture(this.baselineRecord, id, this.configuredBaselines, { by: operator, at: this.ctx.now() });
+    await saveBaselines(this.baselineDoc, record);
+    this.setBaselineRecord(record);
+    const restored = restoredLines(change);
+    const kept = change.kind === 'revert' ? change.kept.map((k) => `${KPIS[k.kpi].label}: ${k.reason}`) : [];
+    await this.ctx.audit.append({
+      type: 'baseline',
+      operator,
+      summary: `Baseline capture #${id} reverted: ${restored.join(', ')}${kept.length ? `; kept ${kept.join(', ')}` : ''}`,
+      data: { change: change.id, revertOf: id, restored: change.kind === 'revert' ? change.restored : {}, kept: change.kind === 'revert' ? change.kept : [] },
+    });
+    return { restored, kept };
+  }
+}
+
+function baselineLines(values: BaselineValues): string[] {
+  return KPI_IDS.flatMap((kpi) => {
+    const value = values[kpi];
+    return value === undefined ? [] : [baselineLine(kpi, value)];
+  });
+}
+
+function restoredLines(change: BaselineChange): string[] {
+  if (change.kind !== 'revert') return [];
+  return KPI_IDS.flatMap((kpi) => {
+    if (!(kpi in change.restored)) return [];
+    const value = change.restored[kpi];
+    return [value === null || value === undefined ? `${KPIS[kpi].label}: no baseline` : baselineLine(kpi, value)];
+  });
+}
+
+/** The values `from` held for the KPIs of `keys`, null where it held none. */
+function pick(from: BaselineValues, keys: BaselineValues): Partial<Record<KpiId, number | null>> {
+  return Object.fromEntries(KPI_IDS.filter((k) => keys[k] !== undefined).map((k) => [k, from[k] ?? null]));
 }

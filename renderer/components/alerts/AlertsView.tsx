@@ -1,7 +1,8 @@
 import type { AutoActCountdown } from '../../../shared/alerts.js';
 import type { AlertView } from '../../../shared/console-state.js';
 import { formatKpiValue } from '../../../shared/format.js';
-import { KPIS } from '../../../shared/kpi.js';
+import { boundName } from '../../../shared/confidence.js';
+import { KPIS, type KpiId } from '../../../shared/kpi.js';
 import { selectAlertsView } from '../../state/alerts.js';
 import { useConsole } from '../../state/store.js';
 import { Time } from '../common/Time.js';
@@ -15,6 +16,7 @@ import './alerts.css';
 export function AlertsView() {
   const view = useConsole(selectAlertsView);
   if (!view) return null;
+  const ruleKpis = [...new Set(view.alerts.flatMap((a): KpiId[] => (a.rule.baselineMultiple === undefined ? [] : [a.rule.kpi])))];
   return (
     <div className="alerts-view">
       <section className="panel" aria-label="Alert rules">
@@ -56,7 +58,7 @@ export function AlertsView() {
           </tbody>
         </table>
       </section>
-      <BaselinePanel baselines={view.baselines} />
+      <BaselinePanel baselines={view.baselines} ruleKpis={ruleKpis} />
       <AlertHistory log={view.log} alerts={view.alerts} />
     </div>
   );
@@ -85,7 +87,14 @@ function RuleRow({ alert, baseline, countdown }: { alert: AlertView; baseline: n
         </span>
         <div className="alert-reason">{state.reason}</div>
       </td>
-      <td className="num">{formatKpiValue(def, state.value)}</td>
+      <td className="num">
+        {formatKpiValue(def, state.value)}
+        {state.bound !== undefined && (
+          <div className="muted small">
+            {boundName(rule.comparison === 'above' ? 'lower' : 'upper', rule.confidence)} {formatKpiValue(def, state.bound)}
+          </div>
+        )}
+      </td>
       <td>{thresholdText(rule, state)}</td>
       <td className="num">
         {baseline === null ? '—' : formatKpiValue(def, baseline)}
