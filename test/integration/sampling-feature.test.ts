@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +30,7 @@ let dispatch: BridgeDispatch;
 
 async function startService(): Promise<void> {
   const config = LaunchConfigSchema.parse({ stream: { url: sim.url }, routing: { baseUrl: sim.url } });
-  service = new ConsoleService({ config, dataDir, routingToken: sim.token });
+  service = await ConsoleService.open({ config, dataDir, routingToken: sim.token });
   dispatch = createBridgeDispatcher(service.handlers);
   service.start();
   await until(() => service.stream.status().launchId !== null, 'the stream hello');
@@ -49,6 +50,8 @@ function rawPii(text: string): string[] {
 }
 
 beforeAll(async () => {
+  // Reveal and unmasked exports need the originals, kept encrypted with a key from outside the data folder.
+  process.env.LAUNCH_PII_KEY = randomBytes(32).toString('base64');
   sim = await startSimulator({ manualClock: true, startTime: T0, seed: 17, rate: 0.08 });
   dataDir = mkdtempSync(join(tmpdir(), 'sampling-feature-'));
   await startService();
@@ -58,7 +61,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  service.stop();
+  await service.stop();
   await sim.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -189,7 +192,7 @@ describe('call sampling over a simulated day', () => {
   it('keeps the held calls, the session and its annotations across a restart on the same data directory', async () => {
     const before = service.snapshot().sampling;
     const annotationsBefore = ((await dispatch('sampling:session', { sessionId })) as SessionDetail).annotations;
-    service.stop();
+    await service.stop();
 
     await startService();
     // The stream replays its whole buffer to a console that starts afresh: none of it may count twice.

@@ -5,6 +5,8 @@ import { Serial } from '../lib/serial.js';
 import type { RecordLog } from '../storage/ports.js';
 import { readRecords, type LoadProblem } from '../storage/read-records.js';
 import type { HourCell } from './hourly-traffic.js';
+import { protectCall, type ProtectedCall } from './mask-call.js';
+import { SealedSchema, keepNoOriginals, type PiiProtection } from './pii-vault.js';
 import { createPrng, type Prng, type PrngState } from './prng.js';
 import { CallSampler, type CallSamplerOptions, type KeptEntry, type OfferResult, type Placement } from './reservoir.js';
 
@@ -17,6 +19,10 @@ import { CallSampler, type CallSamplerOptions, type KeptEntry, type OfferResult,
  * Replaying the lines in order rebuilds the reservoirs slot for slot. When the log passes
  * `compactFactor` x the sampler's capacity lines it is replaced (write-then-rename) by a snapshot
  * in the same format: one full tally, then one keep line per held call.
+ *
+ * A kept call is stored masked (`m` items masked), with its original encrypted beside it (`o`)
+ * when the console keeps originals, until the retention passes. A log written before masking at
+ * rest is masked on loading and rewritten at once.
  *
  * After a clean close, loading gives exactly the state at close, PRNG included, so the sampler
  * goes on as if it had never stopped. After a crash it gives the state at the last line: every
@@ -32,7 +38,12 @@ export interface KeptCallsStoreOptions extends Omit<CallSamplerOptions, 'rng'> {
   tallyEveryCalls?: number;
   tallyEveryMs?: number;
   compactFactor?: number;
+  /** How originals are kept; by default none are, and the retention never passes. */
+  pii?: PiiProtection;
 }
+
+/** How often the retention of originals is checked. */
+const RETENTION_CHECK_MS = 3_600_000;
 
 
 const u32 = z.number().int().min(0).max(0xffff_ffff);
@@ -48,6 +59,9 @@ const KeepLineSchema = z.object({
   n: count.optional(),
   nf: count.optional(),
   rng: PrngStateSchema.optional(),
+  /** Items masked in `call`; absent on lines written before calls were masked at rest. */
+  m: count.optional(),
+  o: SealedSchema.optional(),
 });
 const TallyLineSchema = z.object({
   t: z.literal('tally'),
@@ -85,6 +99,8 @@ export class KeptCallsStore {
   private untallied = 0;
   private lastTallyAt: number;
   private lines: number;
+  private readonly pii: PiiProtection;
+  private lastRetentionCheck = Number.NEGATIVE_INFINITY;
 
   private constructor(options: KeptCallsStoreOptions, lines: Line[], problems: LoadProblem[]) {
     this.log = options.log;
@@ -98,7 +114,10 @@ export class KeptCallsStore {
     this.problems = problems;
     this.lines = lines.length + problems.length;
     this.lastTallyAt = this.clock();
-    replay(this.sampler, lines);
+    this.pii = options.pii ?? { vault: keepNoOriginals('this console keeps no unmasked originals'), retentionMs: Number.POSITIVE_INFINITY };
+    const unmasked = replay(this.sampler, lines, (call) => protectCall(call, this.pii.vault, this.clock()));
+    if (unmasked > 0) this.compact();
+    this.dropExpiredOriginals();
   }
 
   /** Loads the store from its log (an empty log is an empty store). */
@@ -129,20 +148,45 @@ export class KeptCallsStore {
     const { entry, placements } = result;
     this.noteTraffic(entry, result.counted);
     if (placements.length > 0) {
+      keepProtected(entry, protectCall(call, this.pii.vault, this.clock()));
       const line: KeepLine = {
         t: 'keep',
         intent: entry.intent,
-        call,
+        call: entry.call,
         at: [...placements],
         n: this.sampler.seenOf(entry.intent),
         rng: this.rng.state(),
+        m: entry.maskedItems ?? 0,
+        ...(entry.original ? { o: entry.original } : {}),
       };
       if (entry.failure) line.nf = this.sampler.failuresSeen;
       this.append(line);
     }
     if (this.untallied >= this.tallyEveryCalls || this.clock() - this.lastTallyAt >= this.tallyEveryMs) this.flush();
     if (this.lines > this.compactFactor * this.sampler.capacity) this.compact();
+    this.dropExpiredOriginals();
     return result;
+  }
+
+  /**
+   * Forgets the originals sealed longer ago than the retention and rewrites the log
+   * without them; checked at most once an hour. True when any was forgotten.
+   */
+  dropExpiredOriginals(now = this.clock()): boolean {
+    if (now - this.lastRetentionCheck < RETENTION_CHECK_MS) return false;
+    this.lastRetentionCheck = now;
+    const before = now - this.pii.retentionMs;
+    let dropped = 0;
+    const visit = (e: KeptEntry): void => {
+      if (e.original && e.original.at < before) {
+        delete e.original;
+        dropped += 1;
+      }
+    };
+    for (const { items } of this.sampler.slots()) items.forEach(visit);
+    this.sampler.failureSlots().forEach(visit);
+    if (dropped > 0) this.compact();
+    return dropped > 0;
   }
 
   /** Writes a tally of the traffic counted since the last one, if there is any. */
@@ -206,7 +250,14 @@ export class KeptCallsStore {
     };
     for (const { items } of this.sampler.slots()) items.forEach((e, index) => place(e, { pool: 'intent', index }));
     this.sampler.failureSlots().forEach((e, index) => place(e, { pool: 'failures', index }));
-    return [...placements].map(([e, at]) => ({ t: 'keep', intent: e.intent, call: e.call, at }));
+    return [...placements].map(([e, at]) => ({
+      t: 'keep',
+      intent: e.intent,
+      call: e.call,
+      at,
+      m: e.maskedItems ?? 0,
+      ...(e.original ? { o: e.original } : {}),
+    }));
   }
 
   private append(line: Line): void {
@@ -234,11 +285,19 @@ function lastRngState(lines: Line[]): PrngState | undefined {
   return undefined;
 }
 
+function keepProtected(entry: KeptEntry, p: ProtectedCall): void {
+  entry.call = p.call;
+  entry.maskedItems = p.found;
+  if (p.original) entry.original = p.original;
+}
+
 /**
  * Rebuilds the sampler from the log. Slots are collected first and handed over at the end, so the
  * order of lines within a snapshot does not matter; a slot left empty by a damaged line closes up.
+ * Returns how many calls were stored unmasked (and are masked now).
  */
-function replay(sampler: CallSampler, lines: Line[]): void {
+function replay(sampler: CallSampler, lines: Line[], protect: (call: CallRecord) => ProtectedCall): number {
+  let unmasked = 0;
   const intents = new Map<string, { items: KeptEntry[]; seen: number }>();
   const intentOf = (name: string): { items: KeptEntry[]; seen: number } => {
     let s = intents.get(name);
@@ -266,11 +325,18 @@ function replay(sampler: CallSampler, lines: Line[]): void {
       intent: line.intent,
       endedAtMs: Date.parse(line.call.endedAt),
       failure: hasFailureSignal(line.call),
+      maskedItems: line.m,
+      ...(line.o ? { original: line.o } : {}),
     };
+    if (line.m === undefined) {
+      keepProtected(entry, protect(line.call));
+      unmasked += 1;
+    }
     for (const p of line.at) (p.pool === 'intent' ? stratum.items : failures)[p.index] = entry;
     if (line.n !== undefined) stratum.seen = line.n;
     if (line.nf !== undefined) failuresSeen = line.nf;
   }
   for (const [intent, s] of intents) sampler.restoreIntent(intent, s.items.filter(Boolean), s.seen);
   sampler.restoreFailures(failures.filter(Boolean), failuresSeen);
+  return unmasked;
 }

@@ -1,5 +1,6 @@
 import { maskPii } from '../../../shared/pii-mask.js';
-import type { CallRecord } from '../../../shared/protocol.js';
+import { CallRecordSchema, describeZodError, type CallRecord } from '../../../shared/protocol.js';
+import type { PiiVault, Sealed } from './pii-vault.js';
 
 /**
  * A call record as a reviewer sees it by default: personal data masked in every piece of free
@@ -43,4 +44,23 @@ export function maskCall(call: CallRecord): MaskedCall {
     errors: errors.map((e) => except(e, ERROR_KEYS)),
   };
   return { call: masked, found };
+}
+
+/** A call as kept at rest: masked, with its original sealed when anything was masked and the console keeps originals. */
+export interface ProtectedCall {
+  call: CallRecord;
+  found: number;
+  original: Sealed | null;
+}
+
+export function protectCall(call: CallRecord, vault: PiiVault, now: number): ProtectedCall {
+  const masked = maskCall(call);
+  return { call: masked.call, found: masked.found, original: masked.found > 0 ? vault.seal(call, now) : null };
+}
+
+/** The original of a protected call, checked like any call record read back from storage. */
+export function openOriginal(box: Sealed, vault: PiiVault): CallRecord {
+  const parsed = CallRecordSchema.safeParse(vault.open(box));
+  if (!parsed.success) throw new Error(`the stored original is not a call record: ${describeZodError(parsed.error)}`);
+  return parsed.data;
 }

@@ -9,6 +9,7 @@ import {
 } from '../../../shared/sampling.js';
 import { HourlyTraffic } from './hourly-traffic.js';
 import type { Prng } from './prng.js';
+import type { Sealed } from './pii-vault.js';
 
 /**
  * Vitter's Algorithm R: after n offers each offered item is held with probability capacity / n,
@@ -53,11 +54,19 @@ export class Reservoir<T> {
 
 /** A kept call as held in memory; one object shared when both pools hold the call. */
 export interface KeptEntry {
+  /** Masked once the store keeps it. */
   call: CallRecord;
   intent: string;
   endedAtMs: number;
   failure: boolean;
+  /** Personal data items masked in `call`. */
+  maskedItems?: number;
+  /** The unmasked call, encrypted; absent when nothing was masked, no key is set, or its retention passed. */
+  original?: Sealed;
 }
+
+/** A kept call as drawn from, with what the store knows of its personal data. */
+export type PooledCall = KeptCall & Pick<KeptEntry, 'maskedItems' | 'original'>;
 
 export type PoolName = 'intent' | 'failures';
 export interface Placement {
@@ -135,8 +144,8 @@ export class CallSampler {
   }
 
   /** Every kept call (once, however many pools hold it) that ended in the range, or all of them. */
-  pool(range?: TimeRange): KeptCall[] {
-    const out = new Map<KeptEntry, KeptCall>();
+  pool(range?: TimeRange): PooledCall[] {
+    const out = new Map<KeptEntry, PooledCall>();
     const within = (e: KeptEntry): boolean => !range || (e.endedAtMs >= range.from && e.endedAtMs < range.to);
     for (const reservoir of this.byIntent.values()) {
       for (const e of reservoir.items) if (within(e)) out.set(e, { ...e, uniform: true });

@@ -7,10 +7,10 @@ import { sessionSummary } from './export.js';
 import { KeptCallsStore } from './kept-calls-store.js';
 import { SessionStore } from './session-store.js';
 import { startSamplingSession } from './start-session.js';
-import type { ConsoleContext, Feature, Handlers } from '../engine/feature.js';
+import type { ConsoleContext, Feature, Handlers, Tick } from '../engine/feature.js';
 import { sessionExport } from './export-file.js';
 import { fetchRecording } from './fetch-recording.js';
-import { maskCall } from './mask-call.js';
+import { piiProtectionFromEnv, type PiiProtection } from './pii-vault.js';
 import { ReplayGuard } from './replay-guard.js';
 import { sampleSpread } from './spread.js';
 
@@ -23,6 +23,8 @@ export type SamplingChannels =
   | 'sampling:recording'
   | 'sampling:export';
 
+/** How often the retention of unmasked originals is checked. */
+const RETENTION_CHECK_MS = 3_600_000;
 /** Note-only saves closer together than this are one spell of typing, audited once. */
 const NOTE_SPELL_MS = 60_000;
 /** Spells remembered at most (one per call being typed into; the oldest is forgotten first). */
@@ -37,13 +39,20 @@ export class SamplingFeature implements Feature {
   private problem: string | null;
   /** Why the last call offered could not be kept; cleared by the next one kept, since the cause has passed. */
   private keepProblem: string | null = null;
+  private lastRetentionCheck = Number.NEGATIVE_INFINITY;
   /** When each (session, call, operator) last saved a change to the note alone. */
   private readonly lastNoteSave = new Map<string, number>();
 
-  static async open(ctx: ConsoleContext): Promise<SamplingFeature> {
+  /**
+   * `pii` says how unmasked originals are kept: by default from the environment (a key or a key
+   * file outside the data folder, and a retention), see pii-vault.ts.
+   */
+  static async open(ctx: ConsoleContext, pii?: PiiProtection): Promise<SamplingFeature> {
     const { storage } = ctx;
-    const kept = await KeptCallsStore.open({ log: storage.records('kept-calls'), seed: randomInt(0x1_0000_0000), clock: ctx.now });
-    const sessions = await SessionStore.open({ log: storage.records('sampling-sessions'), clock: ctx.now });
+    const keptLog = storage.records('kept-calls');
+    const protection = pii ?? piiProtectionFromEnv(process.env, keptLog.location);
+    const kept = await KeptCallsStore.open({ log: keptLog, seed: randomInt(0x1_0000_0000), clock: ctx.now, pii: protection });
+    const sessions = await SessionStore.open({ log: storage.records('sampling-sessions'), clock: ctx.now, pii: protection });
     const replay = await ReplayGuard.open({ doc: storage.document('sampling-counted-until'), clock: ctx.now });
     return new SamplingFeature(ctx, kept, sessions, replay);
   }
@@ -87,13 +96,14 @@ export class SamplingFeature implements Feature {
         const stored = this.stored(sessionId);
         const call = callOf(stored, callId);
         const operator = this.ctx.operator();
+        const original = this.sessions.original(sessionId, callId);
         await this.ctx.audit.append({
           type: 'reveal',
           operator,
           summary: `Revealed personal data of call ${callId} (${call.intent}) in sampling session "${stored.session.name}"`,
-          data: { sessionId, callId, intent: call.intent, maskedItems: maskCall(call).found },
+          data: { sessionId, callId, intent: call.intent, maskedItems: this.sessions.maskedItems(sessionId)[callId] ?? 0 },
         });
-        return this.detail(stored, callId);
+        return this.detail(stored, original);
       },
       'sampling:annotate': async (patch) => {
         const updatedBy = this.ctx.operator();
@@ -129,7 +139,8 @@ export class SamplingFeature implements Feature {
       'sampling:export': async ({ sessionId, kind, unmasked }) => {
         const stored = this.stored(sessionId);
         const operator = unmasked ? this.ctx.operator() : null;
-        const file = sessionExport(kind, stored, this.sessions.annotations(sessionId), unmasked);
+        const calls = unmasked ? stored.calls.map((c) => this.sessions.original(sessionId, c.id)) : stored.calls;
+        const file = sessionExport(kind, { ...stored, calls }, this.sessions.annotations(sessionId), unmasked);
         if (operator) {
           await this.ctx.audit.append({
             type: 'reveal',
@@ -181,6 +192,13 @@ export class SamplingFeature implements Feature {
     this.firstHour = this.firstHour === null ? hour : Math.min(this.firstHour, hour);
   }
 
+  tick(tick: Tick): void {
+    if (tick.now - this.lastRetentionCheck < RETENTION_CHECK_MS) return;
+    this.lastRetentionCheck = tick.now;
+    this.kept.dropExpiredOriginals(tick.now);
+    this.sessions.dropExpiredOriginals(tick.now).catch((e: unknown) => this.ctx.storageFailed('deleting originals past their retention', e));
+  }
+
   async close(): Promise<void> {
     await this.kept.close();
     await this.replay.save();
@@ -216,13 +234,8 @@ export class SamplingFeature implements Feature {
   }
 
   /** The session as a reviewer sees it: every call masked but the one revealed, if any. */
-  private detail(stored: StoredSession, revealedCallId: string | null): SessionDetail {
-    const maskedItems: Record<string, number> = {};
-    const calls = stored.calls.map((call) => {
-      const masked = maskCall(call);
-      maskedItems[call.id] = masked.found;
-      return call.id === revealedCallId ? call : masked.call;
-    });
+  private detail(stored: StoredSession, revealed: CallRecord | null): SessionDetail {
+    const calls = stored.calls.map((call) => (call.id === revealed?.id ? revealed : call));
     const annotations = this.sessions.annotations(stored.session.id);
     return {
       stored: { session: stored.session, calls },
@@ -230,8 +243,8 @@ export class SamplingFeature implements Feature {
       progress: this.sessions.progress(stored.session.id),
       summary: sessionSummary(stored, annotations),
       spread: sampleSpread(stored.session, this.kept.sampler.trafficIn(stored.session.range)),
-      maskedItems,
-      revealedCallId,
+      maskedItems: this.sessions.maskedItems(stored.session.id),
+      revealedCallId: revealed?.id ?? null,
     };
   }
 }

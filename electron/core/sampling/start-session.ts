@@ -24,9 +24,14 @@ export async function startSamplingSession(
   const sample = drawSample({ pool, traffic: sampler.trafficIn(range), size, range, seed, overweightFailures });
   if (sample.calls.length === 0) throw new SamplingError('no calls are held for that time range yet');
   const chosen = new Set(sample.calls);
-  const calls = pool.filter((k) => chosen.has(k.call.id)).map((k) => k.call);
+  const drawn = pool.filter((k) => chosen.has(k.call.id));
+  // Calls the kept-calls store masked already; any other is masked by the session store.
+  const known = new Map(
+    drawn.flatMap((k) => (k.maskedItems === undefined ? [] : [[k.call.id, { maskedItems: k.maskedItems, ...(k.original ? { original: k.original } : {}) }] as const])),
+  );
   return sessions.createSession(
     { name, createdBy, seed, size, range, overweightFailures, callIds: sample.calls, allocation: sample.allocation },
-    calls,
+    drawn.map((k) => k.call),
+    known,
   );
 }
