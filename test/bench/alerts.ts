@@ -120,7 +120,7 @@ async function detectionDelayMs({ scenario, ruleId, bad }: DetectCase, seed: num
   const sim = await startSimulator({ speed: DETECT_SPEED, rate: DETECT_RATE, seed });
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-alerts-'));
   const config = LaunchConfigSchema.parse({ stream: { url: sim.url }, routing: { baseUrl: sim.url } });
-  const service = new ConsoleService({ config, dataDir, routingToken: sim.token });
+  const service = await ConsoleService.open({ config, dataDir, routingToken: sim.token });
   const observer = io(`${sim.url}${STREAM_NAMESPACE}`, { transports: ['websocket'], reconnection: false });
   const mask = 1 << FAULT_NAMES.indexOf(scenario);
   let firstBadAt: number | null = null;
@@ -147,7 +147,7 @@ async function detectionDelayMs({ scenario, ruleId, bad }: DetectCase, seed: num
     return firedAt - firstBadAt - (rule.pendingMin * 60_000) / DETECT_SPEED;
   } finally {
     observer.close();
-    service.stop();
+    await service.stop();
     await sim.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startSimulator } from '../../sim/server.js';
 import { ActionExecutor } from '../../electron/core/routing/action-executor.js';
+import { PendingActionsJournal } from '../../electron/core/routing/pending-journal.js';
 import { HttpRoutingProvider } from '../../electron/core/routing/provider.js';
+import { fileStorage } from '../../electron/core/storage/file-storage.js';
 
 const ACTIONS = 100;
 
@@ -24,12 +26,15 @@ export async function benchRouting(): Promise<Record<string, number>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-routing-'));
   try {
     const provider = new HttpRoutingProvider({ baseUrl: sim.url, token: sim.token, timeoutMs: 2000 });
-    const executor = new ActionExecutor({ provider, dataDir, timeoutMs: 2000, retries: 3 });
+    const journal = await PendingActionsJournal.open(fileStorage(dataDir).document('pending-actions'));
+    const executor = new ActionExecutor({ provider, journal, timeoutMs: 2000, retries: 3 });
     const ms: number[] = [];
     let unverified = 0;
     for (let i = 0; i < ACTIONS; i++) {
       const action = i % 2 === 0 ? 'pause_ramp' : 'resume';
       const outcome = await executor.execute(executor.prepare({ action, operator: 'bench' }));
+      // As the console does once the outcome is audited, so the journal stays as short as it does there.
+      await executor.forget(outcome.intentId);
       if (outcome.status === 'verified') ms.push(outcome.elapsedMs);
       else unverified += 1;
     }

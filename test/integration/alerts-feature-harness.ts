@@ -68,7 +68,7 @@ export async function startAlertsRun(options: AlertsRunOptions = {}): Promise<Al
     ...options.config,
   });
   const wall = { ms: Date.now() };
-  const service = new ConsoleService({ config, dataDir, routingToken: sim.token, now: () => wall.ms });
+  const service = await ConsoleService.open({ config, dataDir, routingToken: sim.token, now: () => wall.ms });
   const pushes: ConsolePush[] = [];
   service.onPush((p) => {
     if (p.kind !== 'snapshot') pushes.push(p);
@@ -99,7 +99,7 @@ export async function startAlertsRun(options: AlertsRunOptions = {}): Promise<Al
     async close() {
       if (closed) return;
       closed = true;
-      service.stop();
+      await service.stop();
       if (!options.simulator) await sim.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },

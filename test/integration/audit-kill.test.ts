@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../electron/core/audit/audit-log.js';
 import { verifyAuditFile } from '../../electron/core/audit/chain.js';
+import { FileRecordLog } from '../../electron/core/storage/file-storage.js';
 
 /**
  * A process appending audit entries as fast as it can is SIGKILLed at random instants; after
@@ -14,17 +15,19 @@ import { verifyAuditFile } from '../../electron/core/audit/chain.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const auditLogModule = join(root, 'electron/core/audit/audit-log.ts');
+const fileStorageModule = join(root, 'electron/core/storage/file-storage.ts');
 const dir = mkdtempSync(join(tmpdir(), 'audit-kill-'));
 const path = join(dir, 'audit.jsonl');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const WRITER = `
 const { AuditLog } = await import(process.argv[1]);
-const log = new AuditLog(process.argv[2]);
+const { FileRecordLog } = await import(process.argv[2]);
+const log = await AuditLog.open(new FileRecordLog(process.argv[3]));
 let i = 0;
-log.append({ type: 'annotation', operator: 'writer', summary: 'writer started', data: {} });
+await log.append({ type: 'annotation', operator: 'writer', summary: 'writer started', data: {} });
 process.stdout.write('ready\\n');
-for (;;) log.append({ type: 'annotation', operator: 'writer', summary: 'note ' + ++i, data: { i, pad: 'x'.repeat(i % 300) } });
+for (;;) await log.append({ type: 'annotation', operator: 'writer', summary: 'note ' + ++i, data: { i, pad: 'x'.repeat(i % 300) } });
 `;
 
 function parses(line: string): boolean {
@@ -45,7 +48,7 @@ function seeded(seed: number): () => number {
 }
 
 async function runAndKill(afterMs: number): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', WRITER, auditLogModule, path], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', WRITER, auditLogModule, fileStorageModule, path], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -75,10 +78,10 @@ describe('audit log under SIGKILL', () => {
       expect(result.entries, context).toBe(complete);
       expect(result.entries, context).toBeGreaterThanOrEqual(lastSeq + 1);
 
-      const log = new AuditLog(path);
+      const log = await AuditLog.open(new FileRecordLog(path));
       expect(log.opened.ok, context).toBe(true);
-      const entry = log.append({ type: 'shift', operator: 'checker', summary: `after kill ${round}`, data: { afterMs } });
-      log.close();
+      const entry = await log.append({ type: 'shift', operator: 'checker', summary: `after kill ${round}`, data: { afterMs } });
+      await log.close();
       expect(entry.seq, context).toBe(result.entries + 1);
       lastSeq = entry.seq;
       expect(verifyAuditFile(path), context).toMatchObject({ ok: true, entries: entry.seq });

@@ -38,14 +38,14 @@ describe('conf settings', () => {
     expect(confSettings(dir).get('launchClock')).toEqual(clock);
   });
 
-  it('stop the console on a damaged file, naming the file and the field, without rewriting it', () => {
+  it('stop the console on a damaged file, naming the file and the field, without rewriting it', async () => {
     const path = join(dir, 'settings.json');
     const edited = JSON.stringify({ launchClock: { ...clock, source: 'guess' } });
     writeFileSync(path, edited);
     expect(() => confSettings(dir)).toThrow(SettingsError);
     expect(() => confSettings(dir)).toThrow(`settings file ${path} is invalid (launchClock.source:`);
     const config = LaunchConfigSchema.parse({});
-    expect(() => new ConsoleService({ config, dataDir: dir })).toThrow(/settings file .* is invalid/);
+    await expect(ConsoleService.open({ config, dataDir: dir })).rejects.toThrow(/settings file .* is invalid/);
     expect(readFileSync(path, 'utf8')).toBe(edited);
 
     writeFileSync(path, '{"launchClock": {"t0"');

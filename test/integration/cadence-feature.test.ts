@@ -35,8 +35,8 @@ function freshDataDir(): string {
   return dir;
 }
 
-function startService(dataDir: string): { service: ConsoleService; pushes: ConsolePush[] } {
-  const service = new ConsoleService({
+async function startService(dataDir: string): Promise<{ service: ConsoleService; pushes: ConsolePush[] }> {
+  const service = await ConsoleService.open({
     config: config(),
     dataDir,
     routingToken: sim.token,
@@ -62,6 +62,15 @@ async function play(service: ConsoleService, ms: number): Promise<void> {
   sim.advance(ms);
   const target = sim.seq();
   await until('the stream to deliver', () => service.stream.status().seq >= target && watcherSeq >= target);
+}
+
+/**
+ * Ticks the engine and lets what the tick began finish: a notice is pushed only once it is marked
+ * sent in storage, a step that completes within the microtasks before the next macrotask.
+ */
+async function tick(service: ConsoleService): Promise<void> {
+  service.tick();
+  await new Promise((r) => setImmediate(r));
 }
 
 function notifications(pushes: ConsolePush[]): string[] {
@@ -104,7 +113,7 @@ afterAll(async () => {
 describe('the review cadence in the console engine', () => {
   it('starts T0 at the first live call, announces the first-hour review once when due and once overdue, and keeps it all across a restart', async () => {
     const dataDir = freshDataDir();
-    const first = startService(dataDir);
+    const first = await startService(dataDir);
     await until('the stream hello', () => first.service.stream.status().launchId !== null);
     expect(first.service.snapshot().cadence.clock).toBeNull();
 
@@ -122,13 +131,13 @@ describe('the review cadence in the console engine', () => {
 
     // Just before T0+1h on the launch clock: upcoming, nothing announced.
     await play(first.service, t0 + HOUR - 2 * MIN - sim.now());
-    first.service.tick();
+    await tick(first.service);
     expect(h1()?.status).toBe('upcoming');
     expect(notifications(first.pushes)).toEqual([]);
 
     await play(first.service, 4 * MIN);
-    first.service.tick();
-    first.service.tick();
+    await tick(first.service);
+    await tick(first.service);
     expect(h1()?.status).toBe('due');
     const dueId = `h1@${new Date(t0 + HOUR).toISOString()}:due`;
     expect(notifications(first.pushes)).toEqual([dueId]);
@@ -136,8 +145,8 @@ describe('the review cadence in the console engine', () => {
     expect(notice).toMatchObject({ title: 'First-hour review (T0+1h) is due', severity: 'warning' });
 
     await play(first.service, 15 * MIN);
-    first.service.tick();
-    first.service.tick();
+    await tick(first.service);
+    await tick(first.service);
     expect(h1()?.status).toBe('overdue');
     const overdueId = `h1@${new Date(t0 + HOUR).toISOString()}:overdue`;
     expect(notifications(first.pushes)).toEqual([dueId, overdueId]);
@@ -173,12 +182,12 @@ describe('the review cadence in the console engine', () => {
       summary: 'First-hour review (T0+1h) completed: hold the ramp (3 checks OK, 1 with an issue)',
       data: { reviewId: 'h1', decision: 'hold' },
     });
-    first.service.stop();
+    await first.service.stop();
 
     // A restart on the same data directory: same T0, the review done, nothing announced again.
-    const second = startService(dataDir);
+    const second = await startService(dataDir);
     await until('the stream to replay', () => second.service.stream.status().seq >= sim.seq());
-    second.service.tick();
+    await tick(second.service);
     const view = second.service.snapshot().cadence;
     expect(view.clock).toEqual(clock);
     expect(view.reviews.find((r) => r.review.id === 'h1')).toMatchObject({ status: 'done', record: { decision: 'hold' } });
@@ -188,15 +197,15 @@ describe('the review cadence in the console engine', () => {
 
     // The next review is announced on its own time, once.
     await play(second.service, t0 + 4 * HOUR + MIN - sim.now());
-    second.service.tick();
-    second.service.tick();
+    await tick(second.service);
+    await tick(second.service);
     expect(notifications(second.pushes)).toEqual([`h4@${new Date(t0 + 4 * HOUR).toISOString()}:due`]);
-    second.service.stop();
+    await second.service.stop();
   });
 
   it('lets the operator set T0, which a later call never moves, and clear it for the next call to set', async () => {
     const dataDir = freshDataDir();
-    const { service } = startService(dataDir);
+    const { service } = await startService(dataDir);
     await until('the stream hello', () => service.stream.status().launchId !== null);
     const h = service.handlers;
     await expect(attempt(() => h['cadence:set-t0']({ t0: new Date(sim.now()).toISOString() }))).rejects.toThrow(/shift owner/);
@@ -216,12 +225,12 @@ describe('the review cadence in the console engine', () => {
     expect(t0).toBeGreaterThanOrEqual(before - 10 * MIN);
     expect(service.snapshot().cadence.clock?.source).toBe('first_call');
     expect(auditLines(dataDir).filter((e) => e.type === 'launch').map((e) => e.operator).slice(-3)).toEqual(['Dana', 'Dana', 'first live call']);
-    service.stop();
+    await service.stop();
   });
 
   it('keeps the known issues the team edits, each change in the audit log', async () => {
     const dataDir = freshDataDir();
-    const { service } = startService(dataDir);
+    const { service } = await startService(dataDir);
     const h = service.handlers;
     await h['operator:set-shift-owner']({ name: 'Dana' });
     const added = await h['known-issue:upsert']({ title: 'Refunds loop on the amount', intent: 'refund' });
@@ -235,6 +244,6 @@ describe('the review cadence in the console engine', () => {
       'Known issue added: KI-1 "Refunds loop on the amount" (open)',
       'Known issue updated: KI-1 "Refunds loop on the amount" (monitoring)',
     ]);
-    service.stop();
+    await service.stop();
   });
 });

@@ -8,8 +8,10 @@ import { KPI_IDS, type KpiId, type KpiValues } from '../../shared/kpi.js';
 import { CallEventSchema, STREAM_NAMESPACE, type CallRecord, type RoutingActionRequest } from '../../shared/protocol.js';
 import { startSimulator, type SimHandle } from '../../sim/server.js';
 import { ActionExecutor } from '../../electron/core/routing/action-executor.js';
+import { PendingActionsJournal } from '../../electron/core/routing/pending-journal.js';
 import { HttpRoutingProvider } from '../../electron/core/routing/provider.js';
 import { RecoveryWatch } from '../../electron/core/routing/recovery-watch.js';
+import { fileStorage } from '../../electron/core/storage/file-storage.js';
 
 /**
  * Each action against the real simulator over loopback: the provider's state changes, and the
@@ -29,7 +31,8 @@ beforeAll(async () => {
   sim = await startSimulator({ manualClock: true, seed: 5, rate: 3, agentShare: 100, scenarios: ['latency-spike'] });
   dataDir = mkdtempSync(join(tmpdir(), 'routing-actions-'));
   const provider = new HttpRoutingProvider({ baseUrl: sim.url, token: sim.token, timeoutMs: 2000 });
-  executor = new ActionExecutor({ provider, dataDir, timeoutMs: 2000, retries: 2 });
+  const journal = await PendingActionsJournal.open(fileStorage(dataDir).document('pending-actions'));
+  executor = new ActionExecutor({ provider, journal, timeoutMs: 2000, retries: 2 });
   client = io(`${sim.url}${STREAM_NAMESPACE}`, { transports: ['websocket'], reconnection: false });
   client.on('call', (payload: unknown) => {
     const e = CallEventSchema.parse(payload);

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RoutingActionRequest } from '../../shared/protocol.js';
 import { startSimulator, type SimHandle } from '../../sim/server.js';
 import { ActionExecutor, ActionInterruptedError } from '../../electron/core/routing/action-executor.js';
+import { PendingActionsJournal } from '../../electron/core/routing/pending-journal.js';
 import { HttpRoutingProvider } from '../../electron/core/routing/provider.js';
+import { fileStorage } from '../../electron/core/storage/file-storage.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 
 /**
@@ -22,12 +24,14 @@ let sim: SimHandle;
 let proxy: FaultProxy;
 const dirs: string[] = [];
 
-function executor(dataDir = mkdtempSync(join(tmpdir(), 'routing-faults-'))) {
+/** An executor on the data folder's journal, read back as a restarted console reads it. */
+async function executor(dataDir = mkdtempSync(join(tmpdir(), 'routing-faults-'))) {
   if (!dirs.includes(dataDir)) dirs.push(dataDir);
   const provider = new HttpRoutingProvider({ baseUrl: proxy.url, token: sim.token, timeoutMs: 5000 });
+  const journal = await PendingActionsJournal.open(fileStorage(dataDir).document('pending-actions'));
   return {
     dataDir,
-    executor: new ActionExecutor({ provider, dataDir, timeoutMs: TIMEOUT_MS, retries: 3, baseDelayMs: 20, maxDelayMs: 100, runbook: ['Call the carrier'] }),
+    executor: new ActionExecutor({ provider, journal, timeoutMs: TIMEOUT_MS, retries: 3, baseDelayMs: 20, maxDelayMs: 100, runbook: ['Call the carrier'] }),
   };
 }
 
@@ -64,7 +68,7 @@ async function appliedDuring(fn: () => Promise<void>): Promise<number> {
 
 describe('routing actions through a faulty network', () => {
   it('pass: verified, applied once', async () => {
-    const { executor: ex } = executor();
+    const { executor: ex } = await executor();
     const delta = await appliedDuring(async () => {
       const o = await ex.execute(ex.prepare(stop));
       expect(o).toMatchObject({ status: 'verified', applied: 'yes', attempts: 1 });
@@ -76,7 +80,7 @@ describe('routing actions through a faulty network', () => {
 
   it('slow: the first attempts time out and arrive late; one key, applied once', async () => {
     await proxy.setMode('slow', { method: 'POST', times: 2, delayMs: TIMEOUT_MS + 400 });
-    const { executor: ex } = executor();
+    const { executor: ex } = await executor();
     const delta = await appliedDuring(async () => {
       const o = await ex.execute(ex.prepare(stop));
       expect(o.status).toBe('verified');
@@ -87,7 +91,7 @@ describe('routing actions through a faulty network', () => {
 
   it('fail-half: every other request is a 503; retried to verified, applied once', async () => {
     await proxy.setMode('fail-half');
-    const { executor: ex } = executor();
+    const { executor: ex } = await executor();
     const delta = await appliedDuring(async () => {
       const o = await ex.execute(ex.prepare(stop));
       expect(o).toMatchObject({ status: 'verified', attempts: 2 });
@@ -97,7 +101,7 @@ describe('routing actions through a faulty network', () => {
 
   it('drop-reply on the POST: applied but the reply is lost; the retry replays, verified, applied once', async () => {
     await proxy.setMode('drop-reply', { method: 'POST', times: 2 });
-    const { executor: ex } = executor();
+    const { executor: ex } = await executor();
     const delta = await appliedDuring(async () => {
       const o = await ex.execute(ex.prepare(stop));
       expect(o).toMatchObject({ status: 'verified', attempts: 3 });
@@ -108,7 +112,7 @@ describe('routing actions through a faulty network', () => {
 
   it('drop-reply on everything: applied once, and honestly unverified', async () => {
     await proxy.setMode('drop-reply');
-    const { executor: ex } = executor();
+    const { executor: ex } = await executor();
     const delta = await appliedDuring(async () => {
       const o = await ex.execute(ex.prepare(stop));
       expect(o).toMatchObject({ status: 'unverified', applied: 'unknown', sent: true, attempts: 4 });
@@ -121,7 +125,7 @@ describe('routing actions through a faulty network', () => {
 
   it('down: refused at connect, not sent, nothing applied', async () => {
     await proxy.setMode('down');
-    const { executor: ex } = executor();
+    const { executor: ex } = await executor();
     const delta = await appliedDuring(async () => {
       const o = await ex.execute(ex.prepare(stop));
       expect(o).toMatchObject({ status: 'failed', sent: false, applied: 'no', attempts: 4 });
@@ -133,7 +137,7 @@ describe('routing actions through a faulty network', () => {
 
   it('a restart mid-request re-sends with the same key: applied once', async () => {
     await proxy.setMode('slow', { method: 'POST', times: 1, delayMs: TIMEOUT_MS / 2 });
-    const first = executor();
+    const first = await executor();
     const intent = first.executor.prepare(stop);
     const delta = await appliedDuring(async () => {
       const running = first.executor.execute(intent);
@@ -142,10 +146,11 @@ describe('routing actions through a faulty network', () => {
       first.executor.stop();
       await expect(running).rejects.toBeInstanceOf(ActionInterruptedError);
 
-      const second = executor(first.dataDir);
+      const second = await executor(first.dataDir);
       expect(second.executor.pending().map((p) => p.idempotencyKey)).toEqual([intent.idempotencyKey]);
       const [outcome] = await second.executor.resumePending();
       expect(outcome).toMatchObject({ intentId: intent.id, status: 'verified' });
+      await second.executor.forget(outcome!.intentId);
       expect(second.executor.pending()).toEqual([]);
     });
     expect(delta).toBe(1);

@@ -31,7 +31,7 @@ const proxies: FaultProxy[] = [];
 afterEach(async () => {
   for (const p of proxies.splice(0)) await p.close();
   for (const r of runs.splice(0)) {
-    r.service.stop();
+    await r.service.stop();
     await r.sim.close();
     rmSync(r.dataDir, { recursive: true, force: true });
   }
@@ -47,7 +47,7 @@ async function start(opts: { scenarios?: FaultName[]; routing?: (simUrl: string)
     routing: { baseUrl: opts.routing ? await opts.routing(sim.url) : sim.url, timeoutMs: 1000, retries: 1 },
     runbook: RUNBOOK,
   });
-  const service = new ConsoleService({ config, dataDir, routingToken: sim.token });
+  const service = await ConsoleService.open({ config, dataDir, routingToken: sim.token });
   const run = { sim, service, dataDir };
   runs.push(run);
   service.stream.start();

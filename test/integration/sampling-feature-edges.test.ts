@@ -9,6 +9,7 @@ import type { CallRecord } from '../../shared/protocol.js';
 import { fetchRecording } from '../../electron/core/sampling/fetch-recording.js';
 import { maskCall } from '../../electron/core/sampling/mask-call.js';
 import { ReplayGuard } from '../../electron/core/sampling/replay-guard.js';
+import { FileJsonDocument } from '../../electron/core/storage/file-storage.js';
 import { startSimulator, type SimHandle } from '../../sim/server.js';
 
 /** The sampling feature's helpers at their edges: recordings that cannot be had, loose records, restarts. */
@@ -117,27 +118,30 @@ describe('masking a call record', () => {
 });
 
 describe('the replay guard', () => {
-  it('passes over calls of the launch counted before a restart, and reports a mark it cannot read', () => {
+  it('passes over calls of the launch counted before a restart, and reports a mark it cannot read', async () => {
     const path = join(dir, 'counted-until.json');
+    const open = (clock: () => number) => ReplayGuard.open({ doc: new FileJsonDocument(path), clock });
     let clock = 0;
-    const first = new ReplayGuard({ path, clock: () => clock });
+    const first = await open(() => clock);
     expect(first.isNew('launch-a', 1_000)).toBe(true);
     first.counted('launch-a', 1_000);
     first.counted('launch-a', 3_000);
     first.counted('launch-a', 2_000);
-    first.save();
+    await first.save();
 
-    const second = new ReplayGuard({ path, clock: () => clock });
+    const second = await open(() => clock);
     expect([second.isNew('launch-a', 2_000), second.isNew('launch-a', 3_000), second.isNew('launch-a', 3_001)]).toEqual([false, false, true]);
     // Another launch's calls (a new simulator run with the same data directory) are all new.
     expect(second.isNew('launch-b', 2_000)).toBe(true);
     second.counted('launch-a', 5_000);
     clock += 5_000;
     second.counted('launch-a', 6_000);
-    expect(new ReplayGuard({ path, clock: () => clock }).countedAtStart).toEqual({ launchId: 'launch-a', lastEndedAtMs: 6_000 });
+    // The save that counting began runs on its own; it is done before the next macrotask.
+    await new Promise((r) => setImmediate(r));
+    expect((await open(() => clock)).countedAtStart).toEqual({ launchId: 'launch-a', lastEndedAtMs: 6_000 });
 
     writeFileSync(path, '{"lastEnd');
-    const damaged = new ReplayGuard({ path, clock: () => clock });
+    const damaged = await open(() => clock);
     expect(damaged.countedAtStart).toBeNull();
     expect(damaged.problem).toMatch(/could not be read .* counted twice/);
   });

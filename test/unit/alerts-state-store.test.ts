@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlertTransition, RuleState } from '../../shared/alerts.js';
 import { AlertLog } from '../../electron/core/alerts/alert-log.js';
 import { AlertStateStore, type SavedAlertState } from '../../electron/core/alerts/alert-state-store.js';
+import { FileJsonDocument } from '../../electron/core/storage/file-storage.js';
 
 const T0 = Date.UTC(2026, 3, 1, 8);
 const WALL = Date.UTC(2026, 3, 1, 9, 30, 15, 250);
@@ -16,6 +17,8 @@ beforeEach(() => {
   path = join(dir, 'alert-state.json');
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const openStore = () => new AlertStateStore(new FileJsonDocument(path));
 
 /** A PII alert that fired, was acknowledged, and had its countdown cancelled; latency pending. */
 function savedState(): SavedAlertState {
@@ -45,10 +48,10 @@ function savedState(): SavedAlertState {
 }
 
 describe('alert state store', () => {
-  it('gives back what it saved, and an alert log restored from it keeps the acknowledgement', () => {
+  it('gives back what it saved, and an alert log restored from it keeps the acknowledgement', async () => {
     const state = savedState();
-    new AlertStateStore(path).save(state);
-    const loaded = new AlertStateStore(path).load(WALL);
+    await openStore().save(state);
+    const loaded = await openStore().load(WALL);
     expect(loaded).toEqual({ saved: state, problem: null });
 
     const log = new AlertLog();
@@ -58,14 +61,14 @@ describe('alert state store', () => {
     expect(log.entries().map((e) => e.kind)).toEqual(['fired', 'acknowledged']);
   });
 
-  it('starts with nothing when no file exists', () => {
-    expect(new AlertStateStore(path).load(WALL)).toEqual({ saved: null, problem: null });
+  it('starts with nothing when no file exists', async () => {
+    expect(await openStore().load(WALL)).toEqual({ saved: null, problem: null });
   });
 
-  it('sets a damaged file aside, says so, and never writes over it', () => {
+  it('sets a damaged file aside, says so, and never writes over it', async () => {
     writeFileSync(path, '{"version":1,"states":[');
-    const store = new AlertStateStore(path);
-    const { saved, problem } = store.load(WALL);
+    const store = openStore();
+    const { saved, problem } = await store.load(WALL);
     const aside = `${path}.damaged-2026-04-01T09-30-15-250Z`;
     expect(saved).toBeNull();
     expect(problem).toContain(`The alert state in ${path} could not be read`);
@@ -73,15 +76,15 @@ describe('alert state store', () => {
     expect(readFileSync(aside, 'utf8')).toBe('{"version":1,"states":[');
     expect(existsSync(path)).toBe(false);
 
-    store.save(savedState());
+    await store.save(savedState());
     expect(readFileSync(aside, 'utf8')).toBe('{"version":1,"states":[');
-    expect(new AlertStateStore(path).load(WALL).saved).toEqual(savedState());
+    expect((await openStore().load(WALL)).saved).toEqual(savedState());
   });
 
-  it('names the field of a file that parses but does not hold alert state', () => {
+  it('names the field of a file that parses but does not hold alert state', async () => {
     const state = savedState();
     writeFileSync(path, JSON.stringify({ version: 1, ...state, states: [{ ...state.states[0], state: 'exploded' }] }));
-    const { saved, problem } = new AlertStateStore(path).load(WALL);
+    const { saved, problem } = await openStore().load(WALL);
     expect(saved).toBeNull();
     expect(problem).toMatch(/could not be read \(states\.0\.state: /);
     expect(readdirSync(dir)).toEqual(['alert-state.json.damaged-2026-04-01T09-30-15-250Z']);

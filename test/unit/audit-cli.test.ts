@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEntrySchema } from '../../shared/audit.js';
 import { AuditLog } from '../../electron/core/audit/audit-log.js';
 import { runAuditCli } from '../../electron/core/audit/cli.js';
+import { FileRecordLog } from '../../electron/core/storage/file-storage.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const tsx = join(root, 'node_modules/.bin/tsx');
@@ -27,14 +28,14 @@ let dir: string;
 let good: string;
 let broken: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'audit-cli-'));
   good = join(dir, 'good.jsonl');
-  const log = new AuditLog(good);
-  log.append({ type: 'launch', operator: 'ana', summary: 'T0 set at first call', data: {} });
-  log.append({ type: 'action', operator: 'ana', summary: 'Stop all, "verified"', data: { attempts: 1 } });
-  log.append({ type: 'shift', operator: 'ben', summary: 'Shift handed to ben', data: {} });
-  log.close();
+  const log = await AuditLog.open(new FileRecordLog(good));
+  await log.append({ type: 'launch', operator: 'ana', summary: 'T0 set at first call', data: {} });
+  await log.append({ type: 'action', operator: 'ana', summary: 'Stop all, "verified"', data: { attempts: 1 } });
+  await log.append({ type: 'shift', operator: 'ben', summary: 'Shift handed to ben', data: {} });
+  await log.close();
   broken = join(dir, 'broken.jsonl');
   const lines = readFileSync(good, 'utf8').split('\n');
   lines[1] = lines[1]!.replace('"attempts":1', '"attempts":2');

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CADENCE_FILE, CadenceStore } from '../../electron/core/cadence/cadence-store.js';
+import { CadenceStore } from '../../electron/core/cadence/cadence-store.js';
+import { fileStorage } from '../../electron/core/storage/file-storage.js';
 import { captureEvidence } from '../../electron/core/cadence/evidence.js';
 import { notificationsToSend } from '../../electron/core/cadence/notifications.js';
 import { buildSchedule, nextReview } from '../../electron/core/cadence/schedule.js';
@@ -18,14 +19,14 @@ afterEach(() => {
 });
 
 /** Everything the cadence computes or stores for one fixed scenario, under the current process zone. */
-function computeAll(): { computed: string; stored: string } {
+async function computeAll(): Promise<{ computed: string; stored: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'cadence-tz-'));
   try {
     const now = T0 + 5 * HOUR;
-    const store = new CadenceStore(dir, () => now);
+    const store = await CadenceStore.open(fileStorage(dir).records('cadence'), () => now);
     const schedule = buildSchedule(T0);
-    store.openReview('h4', 'ana', captureEvidence(schedule[1]!, null, [], now));
-    store.setShiftOwner('Ben', 'night shift', 'ana');
+    await store.openReview('h4', 'ana', captureEvidence(schedule[1]!, null, [], now));
+    await store.setShiftOwner('Ben', 'night shift', 'ana');
     const computed = JSON.stringify({
       schedule,
       next: nextReview(schedule, store.listReviews(), now),
@@ -33,23 +34,23 @@ function computeAll(): { computed: string; stored: string } {
       utc: formatUtc(now),
       paris: formatLocal(now, 'Europe/Paris'),
     });
-    store.close();
-    return { computed, stored: readFileSync(join(dir, CADENCE_FILE), 'utf8') };
+    await store.close();
+    return { computed, stored: readFileSync(join(dir, 'cadence.jsonl'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 describe('time zones', () => {
-  it('a change of the process time zone changes nothing computed or stored', () => {
+  it('a change of the process time zone changes nothing computed or stored', async () => {
     process.env.TZ = 'UTC';
     const utcHour = new Date(T0).getHours();
-    const inUtc = computeAll();
+    const inUtc = await computeAll();
     process.env.TZ = 'Pacific/Kiritimati';
     expect(new Date(T0).getHours()).not.toBe(utcHour);
-    expect(computeAll()).toEqual(inUtc);
+    expect(await computeAll()).toEqual(inUtc);
     process.env.TZ = 'America/Los_Angeles';
-    expect(computeAll()).toEqual(inUtc);
+    expect(await computeAll()).toEqual(inUtc);
   });
 
   it('formats local time in the zone given, with UTC for hover text', () => {

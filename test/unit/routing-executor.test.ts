@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RoutingActionRequest, RoutingState } from '../../shared/protocol.js';
 import { ActionExecutor, ActionInterruptedError, type ActionExecutorOptions } from '../../electron/core/routing/action-executor.js';
+import { PendingActionsJournal } from '../../electron/core/routing/pending-journal.js';
 import { RoutingProviderError, type RoutingProvider } from '../../electron/core/routing/provider.js';
+import { fileStorage } from '../../electron/core/storage/file-storage.js';
 
 /**
  * A provider held in memory, with the API's idempotency rule (one key applies once) and a
@@ -85,7 +87,10 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function setup(overrides: Partial<ActionExecutorOptions> = {}) {
+/** The journal as a restarted console reads it back from the data folder. */
+const openJournal = (dataDir: string) => PendingActionsJournal.open(fileStorage(dataDir).document('pending-actions'));
+
+async function setup(overrides: Partial<ActionExecutorOptions> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'routing-exec-'));
   dirs.push(dataDir);
   const provider = new ScriptedProvider();
@@ -93,7 +98,7 @@ function setup(overrides: Partial<ActionExecutorOptions> = {}) {
   const sleeps: number[] = [];
   const options: ActionExecutorOptions = {
     provider,
-    dataDir,
+    journal: await openJournal(dataDir),
     timeoutMs: 50,
     retries: 3,
     runbook: ['Call the telephony on-call: +1 555 0100', 'Switch the IVR to the human queue'],
@@ -114,7 +119,7 @@ const stop: RoutingActionRequest = { action: 'stop_all', operator: 'ana', reason
 
 describe('ActionExecutor', () => {
   it('verifies by read-back and reports the time from start to verified', async () => {
-    const { executor, provider, tick } = setup();
+    const { executor, provider, tick } = await setup();
     provider.onPost = () => tick(84);
     const intent = executor.prepare(stop);
     const outcome = await executor.execute(intent);
@@ -134,20 +139,23 @@ describe('ActionExecutor', () => {
   });
 
   it('persists the intent before sending and clears it once settled', async () => {
-    const { executor, provider, dataDir } = setup();
+    const { executor, provider, dataDir } = await setup();
     const journal = join(dataDir, 'pending-actions.json');
     let duringSend: unknown = null;
     provider.onPost = () => {
       duringSend = JSON.parse(readFileSync(journal, 'utf8'));
     };
     const intent = executor.prepare(stop);
-    await executor.execute(intent);
+    const outcome = await executor.execute(intent);
     expect(duringSend).toMatchObject({ pending: [{ id: intent.id, idempotencyKey: intent.idempotencyKey, req: stop }] });
+    // Settled is not yet audited: the caller forgets the intent once its audit entry is durable.
+    expect(executor.pending().map((p) => p.id)).toEqual([intent.id]);
+    await executor.forget(outcome.intentId);
     expect(JSON.parse(readFileSync(journal, 'utf8'))).toEqual({ pending: [] });
   });
 
   it('retries 5xx with exponential backoff and the same key, applying once', async () => {
-    const { executor, provider, sleeps } = setup();
+    const { executor, provider, sleeps } = await setup();
     provider.postScript = ['503', '503', 'ok'];
     const intent = executor.prepare(stop);
     const outcome = await executor.execute(intent);
@@ -159,14 +167,14 @@ describe('ActionExecutor', () => {
   });
 
   it('jitters the backoff and caps it', async () => {
-    const { executor, provider, sleeps } = setup({ random: () => 0, retries: 6, maxDelayMs: 1000 });
+    const { executor, provider, sleeps } = await setup({ random: () => 0, retries: 6, maxDelayMs: 1000 });
     provider.postScript = ['503', '503', '503', '503', '503', 'ok'];
     await executor.execute(executor.prepare(stop));
     expect(sleeps).toEqual([100, 200, 400, 500, 500]);
   });
 
   it('a lost reply is retried with the same key and verified without a second apply', async () => {
-    const { executor, provider } = setup();
+    const { executor, provider } = await setup();
     provider.postScript = ['apply-then-drop', 'apply-then-drop'];
     const outcome = await executor.execute(executor.prepare(stop));
     expect(outcome.status).toBe('verified');
@@ -175,7 +183,7 @@ describe('ActionExecutor', () => {
   });
 
   it('does not retry a 4xx, and says it is not applied, with the runbook', async () => {
-    const { executor, provider, options } = setup();
+    const { executor, provider, options } = await setup();
     provider.postScript = ['400'];
     const outcome = await executor.execute(executor.prepare({ action: 'set_share', share: 10, operator: 'ana' }));
     expect(outcome).toMatchObject({ status: 'failed', applied: 'no', attempts: 1, sent: true });
@@ -185,7 +193,7 @@ describe('ActionExecutor', () => {
   });
 
   it('a provider that refuses every connection: not sent, nothing changed', async () => {
-    const { executor, provider } = setup();
+    const { executor, provider } = await setup();
     provider.postScript = ['refuse', 'refuse', 'refuse', 'refuse'];
     provider.getScript = ['refuse', 'refuse', 'refuse', 'refuse'];
     const outcome = await executor.execute(executor.prepare(stop));
@@ -196,7 +204,7 @@ describe('ActionExecutor', () => {
   });
 
   it('timeouts with no change applied: unverified, and says the read-back shows it is not applied', async () => {
-    const { executor, provider } = setup();
+    const { executor, provider } = await setup();
     provider.postScript = ['hang', 'hang', 'hang', 'hang'];
     const outcome = await executor.execute(executor.prepare(stop));
     expect(outcome).toMatchObject({ status: 'unverified', applied: 'no', sent: true, attempts: 4 });
@@ -205,7 +213,7 @@ describe('ActionExecutor', () => {
   });
 
   it('a reply but no read-back is not verified', async () => {
-    const { executor, provider } = setup();
+    const { executor, provider } = await setup();
     provider.getScript = ['refuse', 'refuse', 'refuse', 'refuse'];
     const outcome = await executor.execute(executor.prepare(stop));
     expect(outcome).toMatchObject({ status: 'unverified', applied: 'yes' });
@@ -215,38 +223,39 @@ describe('ActionExecutor', () => {
   });
 
   it('fetches the state before a rollback when the caller had none, and verifies against it', async () => {
-    const { executor, provider } = setup();
+    const { executor, provider } = await setup();
     const outcome = await executor.execute(executor.prepare({ action: 'rollback', operator: 'ana' }));
     expect(outcome.status).toBe('verified');
     expect(provider.state.agentVersion).toBe('v1');
   });
 
   it('stopped mid-request keeps the intent; a new executor on the same dir re-sends it once', async () => {
-    const first = setup();
+    const first = await setup();
     first.provider.postScript = ['apply-then-hang'];
     const intent = first.executor.prepare(stop);
     first.provider.onPost = () => setTimeout(() => first.executor.stop(), 5);
     await expect(first.executor.execute(intent)).rejects.toBeInstanceOf(ActionInterruptedError);
     expect(first.provider.applied).toBe(1);
 
-    const second = new ActionExecutor({ ...first.options, provider: first.provider });
+    const second = new ActionExecutor({ ...first.options, journal: await openJournal(first.dataDir), provider: first.provider });
     expect(second.pending().map((p) => p.idempotencyKey)).toEqual([intent.idempotencyKey]);
     first.provider.onPost = () => undefined;
     const [outcome] = await second.resumePending();
     expect(outcome).toMatchObject({ intentId: intent.id, status: 'verified', attempts: 1 });
     expect(first.provider.posts).toEqual([intent.idempotencyKey, intent.idempotencyKey]);
     expect(first.provider.applied).toBe(1);
+    await second.forget(outcome!.intentId);
     expect(second.pending()).toEqual([]);
   });
 
   it('does not re-send an intent too old to still be wanted, and reads back instead', async () => {
-    const first = setup({ resumeWithinMs: 60_000 });
+    const first = await setup({ resumeWithinMs: 60_000 });
     first.provider.postScript = ['hang'];
     const intent = first.executor.prepare(stop);
     first.provider.onPost = () => setTimeout(() => first.executor.stop(), 5);
     await expect(first.executor.execute(intent)).rejects.toBeInstanceOf(ActionInterruptedError);
     first.tick(2 * 60_000);
-    const second = new ActionExecutor({ ...first.options, provider: first.provider });
+    const second = new ActionExecutor({ ...first.options, journal: await openJournal(first.dataDir), provider: first.provider });
     const [outcome] = await second.resumePending();
     expect(outcome).toMatchObject({ status: 'failed', applied: 'no', attempts: 0 });
     expect(outcome?.knownText).toMatch(/^Not re-sent after the restart \(too old\), and read-back shows the change is NOT applied/);
@@ -254,8 +263,8 @@ describe('ActionExecutor', () => {
     expect(first.provider.applied).toBe(0);
   });
 
-  it('refuses a bad request with the field named', () => {
-    const { executor } = setup();
+  it('refuses a bad request with the field named', async () => {
+    const { executor } = await setup();
     expect(() => executor.prepare({ action: 'set_share', operator: 'ana' })).toThrowError('Invalid routing action: share: required for set_share');
     expect(() => executor.prepare({ action: 'stop_all', operator: '' })).toThrowError(/Invalid routing action: operator:/);
   });
