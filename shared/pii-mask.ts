@@ -1,4 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { PiiKind } from './pii-kinds.js';
+
+export type { PiiKind } from './pii-kinds.js';
 
 /**
  * Finds and masks personal data in transcript text as speech recognition writes it: digits as
@@ -25,8 +28,6 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
  * Names and street addresses are not looked for.
  */
 
-export type PiiKind = 'phone' | 'card' | 'national_id' | 'email';
-
 export interface PiiSpan {
   start: number;
   end: number;
@@ -38,13 +39,6 @@ export interface MaskResult {
   /** How many items were masked. */
   found: number;
 }
-
-export const PII_KIND_LABELS: Record<PiiKind, string> = {
-  phone: 'phone numbers',
-  card: 'card numbers',
-  national_id: 'national ID numbers (SSN, SIN, NI)',
-  email: 'e-mail addresses',
-};
 
 interface Token {
   text: string;

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { CallRecord } from '../../../shared/protocol.js';
+import { PII_KIND_LABELS } from '../../../shared/pii-kinds.js';
 import { FAILURE_SIGNALS, failureSignals } from '../../../shared/sampling.js';
 import { Time } from '../common/Time.js';
 import { callOffset } from './call-offset.js';
@@ -10,12 +11,15 @@ export function CallDetails({
   position,
   maskedItems,
   revealed,
+  revealError,
   onReveal,
 }: {
   call: CallRecord;
   position: string;
-  maskedItems: number;
+  /** Undefined when the masker has not looked at this call. */
+  maskedItems: number | undefined;
   revealed: boolean;
+  revealError: string | null;
   onReveal: () => void;
 }) {
   const started = Date.parse(call.startedAt);
@@ -69,12 +73,19 @@ export function CallDetails({
         )}
       </dl>
       <PiiControl maskedItems={maskedItems} revealed={revealed} onReveal={onReveal} />
+      {revealError && (
+        <p role="alert" className="form-error">
+          Cannot reveal: {revealError}
+        </p>
+      )}
     </section>
   );
 }
 
 /** Personal data stays masked until the reviewer asks twice, knowing the reveal is logged under their name. */
-function PiiControl({ maskedItems, revealed, onReveal }: { maskedItems: number; revealed: boolean; onReveal: () => void }) {
+const LOOKED_FOR = Object.values(PII_KIND_LABELS).join(', ');
+
+function PiiControl({ maskedItems, revealed, onReveal }: { maskedItems: number | undefined; revealed: boolean; onReveal: () => void }) {
   const [confirming, setConfirming] = useState(false);
   if (revealed) {
     return (
@@ -83,7 +94,14 @@ function PiiControl({ maskedItems, revealed, onReveal }: { maskedItems: number; 
       </p>
     );
   }
-  if (maskedItems === 0) return <p className="pii-note muted">No personal data found in this call's text.</p>;
+  if (maskedItems === undefined) return <p className="pii-note warn-text">This call's text has not been checked for personal data.</p>;
+  if (maskedItems === 0) {
+    return (
+      <p className="pii-note muted" title="Names and street addresses are not looked for">
+        The masker checked this call's text and found none of: {LOOKED_FOR}.
+      </p>
+    );
+  }
   return (
     <div className="pii-note">
       <span>

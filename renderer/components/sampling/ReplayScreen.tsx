@@ -40,6 +40,7 @@ export function ReplayScreen({ sessionId }: { sessionId: string }) {
   const [summary, setSummary] = useState<SessionSummary | null>(null);
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
   const [revealed, setRevealed] = useState<CallRecord | null>(null);
+  const [revealError, setRevealError] = useState<{ callId: string; message: string } | null>(null);
   const [positionMs, setPositionMs] = useState<number | null>(null);
   const audioRef = useRef<HTMLAudioElement | null>(null);
 
@@ -143,8 +144,9 @@ export function ReplayScreen({ sessionId }: { sessionId: string }) {
     try {
       const d = await invoke('sampling:reveal', { sessionId, callId });
       setRevealed(d.stored.calls.find((c) => c.id === d.revealedCallId) ?? null);
+      setRevealError(null);
     } catch (e) {
-      setSave({ kind: 'error', message: (e as Error).message });
+      setRevealError({ callId, message: (e as Error).message });
     }
   };
 
@@ -193,8 +195,9 @@ export function ReplayScreen({ sessionId }: { sessionId: string }) {
           <CallDetails
             call={shown}
             position={`Call ${index + 1} of ${calls.length}`}
-            maskedItems={detail.maskedItems[current.id] ?? 0}
+            maskedItems={detail.maskedItems[current.id]}
             revealed={shown !== current}
+            revealError={revealError?.callId === current.id ? revealError.message : null}
             onReveal={() => void reveal()}
           />
           <RecordingPlayer key={current.id} sessionId={sessionId} callId={current.id} audioRef={audioRef} onPosition={setPositionMs} />
