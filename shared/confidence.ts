@@ -58,7 +58,8 @@ export function wilsonInterval(successes: number, n: number, z: number): Interva
   const denom = 1 + z2 / n;
   const centre = (p + z2 / (2 * n)) / denom;
   const half = (z / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return { lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) };
+  // At 0 or n successes one end is exactly 0 or 1; rounding would leave a speck on screen.
+  return { lower: successes === 0 ? 0 : Math.max(0, centre - half), upper: successes === n ? 1 : Math.min(1, centre + half) };
 }
 
 /** The one-sided bound at `confidence` on a proportion observed as `rate` over `n`. */

@@ -107,7 +107,7 @@ test('the Alerts tab lists every rule, the history, and the chart marks the firi
   await expect(rules.getByRole('row', { name: /^Rule Tool-call failures/ })).not.toContainText('no baseline');
 
   const history = baselines.getByRole('table', { name: 'Baseline history' });
-  await expect(history).toContainText(/Dana\s*captured over 15 min: Tool-call failure rate .*despite: Critical alerts/);
+  await expect(history).toContainText(/Dana\s*captured over 15 min: .*Tool-call failure rate .*despite: Critical alerts/);
   await history.getByRole('button', { name: 'Revert baseline capture 1' }).click();
   await expect(baselines.getByRole('status', { name: 'Reverted baseline' })).toContainText('Capture #1 reverted');
   await expect(baselines).toContainText('No baselines');

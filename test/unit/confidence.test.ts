@@ -48,6 +48,8 @@ describe('Wilson score interval', () => {
 
   it('bounds nothing without observations', () => {
     expect(wilsonInterval(0, 0, 1.645)).toEqual({ lower: 0, upper: 1 });
+    expect(wilsonInterval(0, 40, 1.645).lower).toBe(0);
+    expect(wilsonInterval(40, 40, 1.645).upper).toBe(1);
     expect(() => wilsonInterval(3, 2, 1.645)).toThrow(RangeError);
   });
 });

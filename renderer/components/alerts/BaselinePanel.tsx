@@ -65,18 +65,16 @@ export function BaselinePanel({ baselines, ruleKpis }: { baselines: BaselineSet;
             return (
               <div key={k}>
                 <dt>{KPIS[k].label}</dt>
-                <dd>
-                  {fmt(k, baselines.values[k])}
-                  <span className="muted small baseline-origin">
-                    {c ? (
-                      <>
-                        captured by {c.by}
-                        {c.windowMin !== null && <> over {c.windowMin} min</>} to <Time ms={c.streamTime} form="clock" /> (#{c.change})
-                      </>
-                    ) : (
-                      'configured'
-                    )}
-                  </span>
+                <dd>{fmt(k, baselines.values[k])}</dd>
+                <dd className="muted small baseline-origin">
+                  {c ? (
+                    <>
+                      captured by {c.by}
+                      {c.windowMin !== null && <> over {c.windowMin} min</>} to <Time ms={c.streamTime} form="clock" /> (#{c.change})
+                    </>
+                  ) : (
+                    'configured'
+                  )}
                 </dd>
               </div>
             );
