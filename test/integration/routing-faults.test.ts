@@ -31,7 +31,7 @@ async function executor(dataDir = mkdtempSync(join(tmpdir(), 'routing-faults-'))
   const journal = await PendingActionsJournal.open(fileStorage(dataDir).document('pending-actions'));
   return {
     dataDir,
-    executor: new ActionExecutor({ provider, journal, timeoutMs: TIMEOUT_MS, retries: 3, baseDelayMs: 20, maxDelayMs: 100, runbook: ['Call the carrier'] }),
+    executor: new ActionExecutor({ provider, journal, timeoutMs: TIMEOUT_MS, retries: 3, baseDelayMs: 20, maxDelayMs: 100, runbookFor: () => ['Call the carrier'] }),
   };
 }
 
@@ -135,7 +135,7 @@ describe('routing actions through a faulty network', () => {
     expect(sim.routing().mode).toBe('live');
   });
 
-  it('a restart mid-request re-sends with the same key: applied once', async () => {
+  it('a restart mid-request: sent again on the operator\'s confirm with the same key, applied once', async () => {
     await proxy.setMode('slow', { method: 'POST', times: 1, delayMs: TIMEOUT_MS / 2 });
     const first = await executor();
     const intent = first.executor.prepare(stop);
@@ -147,8 +147,10 @@ describe('routing actions through a faulty network', () => {
       await expect(running).rejects.toBeInstanceOf(ActionInterruptedError);
 
       const second = await executor(first.dataDir);
-      expect(second.executor.pending().map((p) => p.idempotencyKey)).toEqual([intent.idempotencyKey]);
-      const [outcome] = await second.executor.resumePending();
+      const [pending] = second.executor.pending();
+      expect(pending?.idempotencyKey).toBe(intent.idempotencyKey);
+      // The operator confirms "Send again": the same key, so the provider applies it once.
+      const outcome = await second.executor.execute(pending!);
       expect(outcome).toMatchObject({ intentId: intent.id, status: 'verified' });
       await second.executor.forget(outcome!.intentId);
       expect(second.executor.pending()).toEqual([]);

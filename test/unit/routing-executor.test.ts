@@ -90,6 +90,8 @@ afterEach(() => {
 /** The journal as a restarted console reads it back from the data folder. */
 const openJournal = (dataDir: string) => PendingActionsJournal.open(fileStorage(dataDir).document('pending-actions'));
 
+const RUNBOOK = ['Call the telephony on-call: +1 555 0100', 'Switch the IVR to the human queue'];
+
 async function setup(overrides: Partial<ActionExecutorOptions> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'routing-exec-'));
   dirs.push(dataDir);
@@ -101,7 +103,7 @@ async function setup(overrides: Partial<ActionExecutorOptions> = {}) {
     journal: await openJournal(dataDir),
     timeoutMs: 50,
     retries: 3,
-    runbook: ['Call the telephony on-call: +1 555 0100', 'Switch the IVR to the human queue'],
+    runbookFor: () => RUNBOOK,
     now: () => clock,
     // Backoff waits advance the fake clock instead of real time.
     sleep: async (ms) => {
@@ -183,12 +185,12 @@ describe('ActionExecutor', () => {
   });
 
   it('does not retry a 4xx, and says it is not applied, with the runbook', async () => {
-    const { executor, provider, options } = await setup();
+    const { executor, provider } = await setup();
     provider.postScript = ['400'];
     const outcome = await executor.execute(executor.prepare({ action: 'set_share', share: 10, operator: 'ana' }));
     expect(outcome).toMatchObject({ status: 'failed', applied: 'no', attempts: 1, sent: true });
     expect(outcome.knownText).toBe('Not applied: rejected the request (400): share: required');
-    expect(outcome.runbook).toEqual(options.runbook);
+    expect(outcome.runbook).toEqual(RUNBOOK);
     expect(provider.gets).toBe(0);
   });
 
@@ -229,7 +231,7 @@ describe('ActionExecutor', () => {
     expect(provider.state.agentVersion).toBe('v1');
   });
 
-  it('stopped mid-request keeps the intent; a new executor on the same dir re-sends it once', async () => {
+  it('stopped mid-request keeps the intent; after a restart, sent again on confirm with its key, applied once', async () => {
     const first = await setup();
     first.provider.postScript = ['apply-then-hang'];
     const intent = first.executor.prepare(stop);
@@ -238,9 +240,10 @@ describe('ActionExecutor', () => {
     expect(first.provider.applied).toBe(1);
 
     const second = new ActionExecutor({ ...first.options, journal: await openJournal(first.dataDir), provider: first.provider });
-    expect(second.pending().map((p) => p.idempotencyKey)).toEqual([intent.idempotencyKey]);
+    const [pending] = second.pending();
+    expect(pending?.idempotencyKey).toBe(intent.idempotencyKey);
     first.provider.onPost = () => undefined;
-    const [outcome] = await second.resumePending();
+    const outcome = await second.execute(pending!);
     expect(outcome).toMatchObject({ intentId: intent.id, status: 'verified', attempts: 1 });
     expect(first.provider.posts).toEqual([intent.idempotencyKey, intent.idempotencyKey]);
     expect(first.provider.applied).toBe(1);
@@ -248,17 +251,20 @@ describe('ActionExecutor', () => {
     expect(second.pending()).toEqual([]);
   });
 
-  it('does not re-send an intent too old to still be wanted, and reads back instead', async () => {
-    const first = await setup({ resumeWithinMs: 60_000 });
+  it('after a restart sends nothing by itself: a check reads back, and a declined intent settles as not applied', async () => {
+    const first = await setup();
     first.provider.postScript = ['hang'];
     const intent = first.executor.prepare(stop);
     first.provider.onPost = () => setTimeout(() => first.executor.stop(), 5);
     await expect(first.executor.execute(intent)).rejects.toBeInstanceOf(ActionInterruptedError);
     first.tick(2 * 60_000);
     const second = new ActionExecutor({ ...first.options, journal: await openJournal(first.dataDir), provider: first.provider });
-    const [outcome] = await second.resumePending();
-    expect(outcome).toMatchObject({ status: 'failed', applied: 'no', attempts: 0 });
-    expect(outcome?.knownText).toMatch(/^Not re-sent after the restart \(too old\), and read-back shows the change is NOT applied/);
+    const [pending] = second.pending();
+    const checked = await second.check(pending!);
+    expect(checked).toMatchObject({ check: 'not-applied', error: null });
+    const outcome = second.settledWithoutSending(pending!, checked, 'ana');
+    expect(outcome).toMatchObject({ status: 'failed', applied: 'no', attempts: 0, sent: false });
+    expect(outcome.knownText).toBe("Not re-sent after the restart (ana chose not to send it again); read-back shows the change is NOT in place");
     expect(first.provider.posts).toHaveLength(1);
     expect(first.provider.applied).toBe(0);
   });
