@@ -57,7 +57,7 @@ export async function readRawBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTE
     if (size > maxBytes) throw new HttpError(413, `body: larger than ${maxBytes} bytes`);
     chunks.push(buf);
   }
-  return Buffer.concat(chunks);
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }
 
 /** Reads a JSON body and validates it, failing with 400 "<field>: <message>". */

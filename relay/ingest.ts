@@ -201,7 +201,7 @@ export class Ingest {
       keys = [...keys, ...held.keys];
       call = { ...call, telephony: { callSid: sid, status: held.best.status } };
     }
-    const record = { k: 'call' as const, key: mapped.callKey, at: now, keys, sids, ...(sig ? { sig } : {}), call };
+    const record = { key: mapped.callKey, at: now, keys, sids, ...(sig ? { sig } : {}), call };
     this.noteSent(call, mapped.callKey, sids);
     return this.journal.appendCall(record).durable;
   }

@@ -24,10 +24,6 @@ export type JournalRecord =
   | { k: 'hold'; at: number; id: string; until: number; keys: string[]; sig?: string; state: unknown }
   | { k: 'merge'; at: number; keys: string[]; into: string; sig?: string };
 
-type NewRecord =
-  | Omit<Extract<JournalRecord, { k: 'call' }>, 'seq'>
-  | Extract<JournalRecord, { k: 'hold' }>
-  | Extract<JournalRecord, { k: 'merge' }>;
 
 interface Segment {
   no: number;
@@ -46,6 +42,7 @@ export interface JournalOptions {
 }
 
 const KEEP_PARSED = 2000;
+const READ_BLOCK_BYTES = 4 * 1024 * 1024;
 const SEGMENT = /^journal-(\d{8})\.jsonl$/;
 
 export class Journal implements StreamLog {
@@ -114,10 +111,10 @@ export class Journal implements StreamLog {
   }
 
   /** Appends a call and returns its seq with a promise of durability. */
-  appendCall(record: Omit<Extract<JournalRecord, { k: 'call' }>, 'seq'>): { seq: number; durable: Promise<void> } {
+  appendCall(record: Omit<Extract<JournalRecord, { k: 'call' }>, 'k' | 'seq'>): { seq: number; durable: Promise<void> } {
     const seq = this.assigned + 1;
     this.assigned = seq;
-    const full: JournalRecord = { ...record, seq };
+    const full: JournalRecord = { k: 'call', seq, ...record };
     const segment = this.current();
     const { offset, length, durable } = this.file.append(JSON.stringify(full));
     this.index(seq, segment.no, offset, length, record.call);
@@ -131,17 +128,30 @@ export class Journal implements StreamLog {
     };
   }
 
-  append(record: Exclude<NewRecord, { k: 'call' }>): Promise<void> {
+  append(record: Exclude<JournalRecord, { k: 'call' }>): Promise<void> {
     this.current();
     return this.file.append(JSON.stringify(record)).durable;
   }
 
   *after(after: number): Generator<LoggedEvent> {
+    // Calls lie in seq order on disk: a resume reads them in large blocks, not one by one.
+    let block: { segment: number; start: number; bytes: Buffer } | null = null;
     for (let seq = Math.max(after + 1, this.oldestSeq); seq <= this.durable; seq += 1) {
       // The parsed ring holds the newest KEEP_PARSED calls; an older slot holds a newer call.
       const cached = seq > this.assigned - KEEP_PARSED ? this.parsed[seq % KEEP_PARSED] : undefined;
-      const call = cached ?? this.read(seq);
-      yield { name: 'call', payload: { seq, call } };
+      if (cached) {
+        yield { name: 'call', payload: { seq, call: cached } };
+        continue;
+      }
+      const slot = seq % this.options.capacity;
+      const segment = this.segOf[slot] ?? 0;
+      const offset = this.offsetOf[slot] ?? 0;
+      const length = this.lengthOf[slot] ?? 0;
+      if (!block || block.segment !== segment || offset < block.start || offset + length > block.start + block.bytes.length) {
+        block = { segment, start: offset, bytes: this.read(segment, offset, Math.max(length, READ_BLOCK_BYTES)) };
+      }
+      const text = block.bytes.toString('utf8', offset - block.start, offset - block.start + length);
+      yield { name: 'call', payload: { seq, call: (JSON.parse(text) as Extract<JournalRecord, { k: 'call' }>).call } };
     }
   }
 
@@ -158,15 +168,13 @@ export class Journal implements StreamLog {
     this.parsed[seq % KEEP_PARSED] = call;
   }
 
-  private read(seq: number): CallRecord {
-    const slot = seq % this.options.capacity;
-    const segment = this.segments.find((s) => s.no === this.segOf[slot]);
-    if (!segment) throw new Error(`journal: seq ${seq} is in no segment`);
+  private read(segmentNo: number, offset: number, length: number): Buffer {
+    const segment = this.segments.find((s) => s.no === segmentNo);
+    if (!segment) throw new Error(`journal: segment ${segmentNo} is gone`);
     segment.readFd ??= openSync(segment.path, 'r');
-    const length = this.lengthOf[slot] ?? 0;
-    const buf = Buffer.alloc(length);
-    readSync(segment.readFd, buf, 0, length, this.offsetOf[slot] ?? 0);
-    return (JSON.parse(buf.toString('utf8')) as Extract<JournalRecord, { k: 'call' }>).call;
+    const buf = Buffer.allocUnsafe(length);
+    const got = readSync(segment.readFd, buf, 0, length, offset);
+    return buf.subarray(0, got);
   }
 
   /** The segment appends go to, rolling to a new one past the size limit. */
@@ -188,7 +196,8 @@ export class Journal implements StreamLog {
    * a hold is resolved within an hour, long before three segments fill.
    */
   private dropOldSegments(): void {
-    while (this.segments.length > 3 && (this.segments[0] as Segment).maxSeq < this.oldestSeq) {
+    const oldestKept = this.assigned - this.options.capacity + 1;
+    while (this.segments.length > 3 && (this.segments[0] as Segment).maxSeq < oldestKept) {
       const gone = this.segments.shift() as Segment;
       if (gone.readFd !== null) closeSync(gone.readFd);
       unlinkSync(gone.path);

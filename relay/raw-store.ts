@@ -30,6 +30,9 @@ const FILE = /^raw-(\d{4}-\d{2}-\d{2})\.jsonl$/;
 export class RawStore {
   private file: AppendFile | null = null;
   private day = '';
+  // GCM needs an IV never reused under one key: a random prefix per run and a counter.
+  private ivPrefix = randomBytes(8);
+  private ivCounter = 0;
 
   constructor(
     private readonly dir: string,
@@ -53,10 +56,11 @@ export class RawStore {
       this.day = day;
       this.prune(delivery.receivedAt);
     }
-    const iv = randomBytes(12);
+    const iv = this.nextIv();
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(`${delivery.platform}|${delivery.receivedAt}`));
-    const data = Buffer.concat([cipher.update(JSON.stringify({ contentType: delivery.contentType, body: delivery.body }), 'utf8'), cipher.final()]);
+    // A header value holds no newline, so the first one ends the content type.
+    const data = Buffer.concat([cipher.update(`${delivery.contentType}\n${delivery.body}`, 'utf8'), cipher.final()]);
     const line: SealedLine = {
       at: delivery.receivedAt,
       platform: delivery.platform,
@@ -65,6 +69,18 @@ export class RawStore {
       data: data.toString('base64'),
     };
     return this.file.append(JSON.stringify(line)).durable;
+  }
+
+  private nextIv(): Buffer {
+    if (this.ivCounter === 0xffffffff) {
+      this.ivPrefix = randomBytes(8);
+      this.ivCounter = 0;
+    }
+    this.ivCounter += 1;
+    const iv = Buffer.allocUnsafe(12);
+    this.ivPrefix.copy(iv, 0);
+    iv.writeUInt32BE(this.ivCounter, 8);
+    return iv;
   }
 
   /** Deletes day files past the retention; the current day's file is never among them. */
@@ -101,8 +117,8 @@ export function readRawFile(path: string, key: Buffer): RawDelivery[] {
     } catch {
       throw new Error(`${path}:${i + 1}: does not open with this key (wrong key, or the line was altered)`);
     }
-    const { contentType, body } = JSON.parse(plain) as { contentType: string; body: string };
-    out.push({ platform: line.platform, receivedAt: line.at, contentType, body });
+    const cut = plain.indexOf('\n');
+    out.push({ platform: line.platform, receivedAt: line.at, contentType: plain.slice(0, cut), body: plain.slice(cut + 1) });
   }
   return out;
 }

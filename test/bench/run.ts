@@ -7,6 +7,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { benchAggregation } from './aggregation.js';
 import { benchAlerts } from './alerts.js';
 import { benchPii } from './pii.js';
+import { benchRelay } from './relay.js';
 import { benchRouting } from './routing.js';
 import { benchSampling } from './sampling.js';
 import { benchStream } from './stream.js';
@@ -57,6 +58,13 @@ const FLOORS: Record<string, Record<string, Floor>> = {
     recall: { text: '≥ 0.98 of labelled items', met: (v) => v >= 0.98 },
     precision: { text: '≥ 0.95 of masked spans', met: (v) => v >= 0.95 },
   },
+  relay: {
+    webhooksPerSec: { text: '≥ 2,000 webhooks/s written durably', met: (v) => v >= 2000 },
+    p99Ms: { text: 'P99 < 50 ms to 2xx', met: (v) => v < 50 },
+    notAccepted: { text: '0', met: (v) => v === 0 },
+    catchUpMs: { text: '< 6,000 ms to live from 100,000 buffered', met: (v) => v < 6000 },
+    caughtUpCalls: { text: '= 100,000', met: (v) => v === 100_000 },
+  },
 };
 
 const BENCHES: { name: string; what: string; run: () => Promise<Figures> }[] = [
@@ -66,6 +74,7 @@ const BENCHES: { name: string; what: string; run: () => Promise<Figures> }[] = [
   { name: 'alerts', what: '50 rules over 10 intents, one tick per stream second', run: () => benchAlerts() },
   { name: 'sampling', what: '5M calls offered, 30-call draws from 48 hours', run: benchSampling },
   { name: 'pii', what: 'masking on the labelled transcript corpus', run: benchPii },
+  { name: 'relay', what: 'signed webhooks to fsync on loopback; a console catching up 100,000 calls', run: benchRelay },
 ];
 
 function show(value: number): string {
