@@ -8,6 +8,7 @@ export const ACTION_TITLES: Record<RoutingActionName, string> = {
   stop_all: 'Stop all',
   pause_ramp: 'Pause ramp',
   route_fallback: 'Route to fallback',
+  route_human: 'Send to humans',
   rollback: 'Roll back',
   resume: 'Resume',
   set_share: 'Set agent share',
@@ -25,11 +26,18 @@ export function listOfIntents(intents: readonly string[]): string {
   return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
+/** The actions that can be aimed at some intents, leaving the others where they are. */
+export const INTENT_SCOPED_ACTIONS: readonly RoutingActionName[] = ['route_fallback', 'route_human'];
+
+export function isIntentScoped(action: RoutingActionName): boolean {
+  return INTENT_SCOPED_ACTIONS.includes(action);
+}
+
 /** A requested action in words: "Route order status to fallback", "Set agent share to 25%". */
 export function actionLabel(req: { action: RoutingActionName; intents?: readonly string[]; share?: number }): string {
-  if (req.action === 'route_fallback') {
-    return req.intents && req.intents.length > 0 ? `Route ${listOfIntents(req.intents)} to fallback` : 'Route all intents to fallback';
-  }
+  const some = req.intents && req.intents.length > 0 ? listOfIntents(req.intents) : null;
+  if (req.action === 'route_fallback') return some ? `Route ${some} to fallback` : 'Route all intents to fallback';
+  if (req.action === 'route_human') return some ? `Send ${some} calls to humans` : 'Send all intents to humans';
   if (req.action === 'set_share' && req.share !== undefined) return `Set agent share to ${req.share}%`;
   return ACTION_TITLES[req.action];
 }

@@ -46,7 +46,7 @@ export type AlertRule = z.infer<typeof AlertRuleSchema>;
 export const RunbookStepSchema = z.string().min(1);
 
 /** The action kinds a runbook can be written for; the steps to do by hand differ between them. */
-export const RUNBOOK_KINDS = ['stop', 'pause', 'fallback', 'rollback', 'resume', 'share'] as const;
+export const RUNBOOK_KINDS = ['stop', 'pause', 'fallback', 'human', 'rollback', 'resume', 'share'] as const;
 export type RunbookKind = (typeof RUNBOOK_KINDS)[number];
 const RunbookStepsSchema = z.array(RunbookStepSchema);
 
@@ -54,6 +54,7 @@ const RUNBOOK_KIND_OF: Record<RoutingActionName, RunbookKind> = {
   stop_all: 'stop',
   pause_ramp: 'pause',
   route_fallback: 'fallback',
+  route_human: 'human',
   rollback: 'rollback',
   resume: 'resume',
   set_share: 'share',
@@ -104,6 +105,7 @@ export const LaunchConfigSchema = z.strictObject({
       stop: RunbookStepsSchema.optional(),
       pause: RunbookStepsSchema.optional(),
       fallback: RunbookStepsSchema.optional(),
+      human: RunbookStepsSchema.optional(),
       rollback: RunbookStepsSchema.optional(),
       resume: RunbookStepsSchema.optional(),
       share: RunbookStepsSchema.optional(),

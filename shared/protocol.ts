@@ -238,6 +238,7 @@ export type RoutingState = z.infer<typeof RoutingStateSchema>;
 export const RoutingActionNameSchema = z.enum([
   'pause_ramp',
   'route_fallback',
+  'route_human',
   'stop_all',
   'rollback',
   'resume',

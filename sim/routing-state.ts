@@ -55,14 +55,17 @@ export function applyRoutingAction(state: RoutingState, req: RoutingActionReques
   switch (req.action) {
     case 'pause_ramp':
       return changed({ mode: 'paused' });
-    case 'route_fallback': {
+    case 'route_fallback':
+    case 'route_human': {
+      const route: Route = req.action === 'route_fallback' ? 'fallback' : 'human';
       const targets = req.intents && req.intents.length > 0 ? req.intents : known;
       const unknown = targets.find((i) => !known.includes(i));
       if (unknown !== undefined) {
         throw new RoutingActionError(400, `intents: unknown intent '${unknown}' (known: ${known.join(', ')})`);
       }
-      const intents = { ...state.intents, ...allIntents(targets, 'fallback') };
-      const everyIntent = Object.values(intents).every((r) => r === 'fallback');
+      const intents = { ...state.intents, ...allIntents(targets, route) };
+      // "fallback" names a mode; intents with humans leave the mode alone, as stop_all is the way to stop.
+      const everyIntent = route === 'fallback' && Object.values(intents).every((r) => r === 'fallback');
       return changed({ intents, mode: everyIntent ? 'fallback' : state.mode });
     }
     case 'stop_all':

@@ -1,5 +1,5 @@
 import type { EffectText, InProgressEstimate } from '../../../shared/actions.js';
-import { listOfIntents } from '../../../shared/action-text.js';
+import { isIntentScoped, listOfIntents } from '../../../shared/action-text.js';
 import { formatDuration } from '../../../shared/format.js';
 import type { RoutingActionRequest, RoutingState } from '../../../shared/protocol.js';
 
@@ -35,6 +35,16 @@ export function describeEffect(
         newCalls: some
           ? `New ${listOfIntents(some)} calls go to the fallback flow; other intents are unchanged`
           : 'All new calls go to the fallback flow',
+        inProgress: finishWith(inProgress, 'with the agent'),
+      };
+    }
+    case 'route_human': {
+      const some = intentsTouched(req, state);
+      return {
+        title: some ? `Send ${listOfIntents(some)} calls to humans` : 'Send all intents to humans',
+        newCalls: some
+          ? `New ${listOfIntents(some)} calls go straight to the human line; other intents are unchanged`
+          : 'All new calls go straight to the human line',
         inProgress: finishWith(inProgress, 'with the agent'),
       };
     }
@@ -108,6 +118,19 @@ function coversAll(intents: string[], state: RoutingState): boolean {
 /** The intents whose calls in progress an action leaves where they are; null for all of them. */
 export function intentsTouched(req: RoutingActionRequest, state: RoutingState | null): string[] | null {
   const intents = req.intents ?? [];
-  if (req.action !== 'route_fallback' || intents.length === 0) return null;
+  if (!isIntentScoped(req.action) || intents.length === 0) return null;
   return state !== null && coversAll(intents, state) ? null : intents;
+}
+
+/** What one confirm of several actions does, part by part in the order they are sent. */
+export function describeSteps(reqs: readonly RoutingActionRequest[], state: RoutingState | null, inProgress: InProgressEstimate | null): EffectText {
+  const [first, ...rest] = reqs;
+  if (!first) throw new Error('describeSteps: no action to describe');
+  const effect = describeEffect(first, state, inProgress);
+  const more = rest.map((r) => describeEffect(r, state, null));
+  return {
+    title: [effect.title, ...more.map((m) => m.title.charAt(0).toLowerCase() + m.title.slice(1))].join(' and '),
+    newCalls: [effect.newCalls, ...more.map((m) => `Then: ${m.newCalls.charAt(0).toLowerCase()}${m.newCalls.slice(1)}`)].join('. '),
+    inProgress: effect.inProgress,
+  };
 }

@@ -14,9 +14,11 @@ export function expectedStateHolds(req: RoutingActionRequest, before: RoutingSta
       return after.mode === 'live';
     case 'set_share':
       return req.share !== undefined && after.agentShare === req.share;
-    case 'route_fallback': {
+    case 'route_fallback':
+    case 'route_human': {
+      const route = req.action === 'route_fallback' ? 'fallback' : 'human';
       const intents = req.intents && req.intents.length > 0 ? req.intents : Object.keys(after.intents);
-      return intents.length > 0 && intents.every((i) => after.intents[i] === 'fallback');
+      return intents.length > 0 && intents.every((i) => after.intents[i] === route);
     }
     case 'rollback':
       // Without the version seen before, a rolled-back state looks like any other (rolling back
