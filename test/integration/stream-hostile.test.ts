@@ -218,3 +218,35 @@ describe('oversized input', () => {
     expect(client.status().rejected.count).toBe(0);
   });
 });
+
+describe('a stream whose calls are all refused', () => {
+  it('is not shown live while heartbeats keep coming and no call has been counted for the stale limit', async () => {
+    const server = await hostileStream((s) => {
+      s.hello(0, isoAt(T));
+      s.call(1, at(T + 1000));
+    });
+    cleanup.push(() => server.close());
+    const client = new StreamClient({ url: server.url, staleAfterMs: 300, reconnectDelayMs: 20, reconnectDelayMaxMs: 50 }, {});
+    client.start();
+    cleanup.push(() => client.stop());
+    await until(() => client.status().seq === 1 && client.status().phase === 'live', 'the first call');
+
+    // A platform whose clock ran a day ahead: every call refused as future, heartbeats fine.
+    let seq = 1;
+    const feed = setInterval(() => {
+      const conn = server.current();
+      if (!conn) return;
+      seq += 1;
+      conn.call(seq, at(T + 24 * HOUR));
+      conn.heartbeat(seq, isoAt(T + 2000));
+    }, 40);
+    cleanup.push(() => clearInterval(feed));
+
+    await until(() => client.status().future.count >= 3, 'refused calls');
+    await until(() => client.status().phase === 'stale', 'the badge to leave live');
+    const status = client.status();
+    expect(status.dataAgeMs).toBeLessThan(300);
+    expect(status.reconnects).toBe(0);
+    expect(status.lastError).toMatch(/^calls are arriving but none is counted; last refused: /);
+  });
+});

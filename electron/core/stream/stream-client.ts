@@ -60,6 +60,9 @@ export class StreamClient {
   private everConnected = false;
   private reconnects = 0;
   private lastError: string | null = null;
+  /** Wall clock of the newest call counted and the newest refused (a replayed duplicate is neither). */
+  private lastCallCountedAt: number | null = null;
+  private lastCallRefused: { at: number; reason: string } | null = null;
 
   constructor(
     private readonly options: StreamClientOptions,
@@ -118,7 +121,12 @@ export class StreamClient {
         ['startedAt', Date.parse(call.startedAt)],
         ['endedAt', Date.parse(call.endedAt)],
       ]);
-      if (this.admit(verdict)) this.handlers.call?.(call, e.seq);
+      if (this.admit(verdict)) {
+        this.lastCallCountedAt = this.now();
+        this.handlers.call?.(call, e.seq);
+      } else if (verdict.kind !== 'duplicate' && verdict.kind !== 'resume') {
+        this.lastCallRefused = { at: this.now(), reason: verdict.reason };
+      }
     });
     this.listen('metric', (e) => {
       if (this.admit(this.gate.sequenced(`metric ${e.name}`, e.seq, [['ts', Date.parse(e.ts)]]))) this.handlers.metric?.(e);
@@ -168,7 +176,7 @@ export class StreamClient {
       future: { ...counts.future },
       duplicates: { ...counts.duplicate },
       gaps: this.gate.gaps,
-      lastError: this.lastError,
+      lastError: this.refusingEveryCall() ? `calls are arriving but none is counted; last refused: ${this.lastCallRefused?.reason ?? ''}` : this.lastError,
       quietPlatforms: this.quietPlatforms(now),
     };
   }
@@ -193,7 +201,18 @@ export class StreamClient {
   private phase(dataAgeMs: number | null): ConnectionPhase {
     if (!this.connected) return this.everConnected ? 'reconnecting' : this.lastError ? 'disconnected' : 'connecting';
     if (dataAgeMs === null || dataAgeMs > this.staleAfterMs) return 'stale';
+    if (this.refusingEveryCall()) return 'stale';
     return 'live';
+  }
+
+  /**
+   * Calls keep arriving but none has been counted for longer than the stale limit: heartbeats
+   * alone would keep the badge green over figures that no longer move, so the screen says stale.
+   */
+  private refusingEveryCall(): boolean {
+    const refused = this.lastCallRefused;
+    if (!refused || (this.lastCallCountedAt !== null && this.lastCallCountedAt >= refused.at)) return false;
+    return this.now() - (this.lastCallCountedAt ?? 0) > this.staleAfterMs && this.now() - refused.at <= this.staleAfterMs;
   }
 
   /** Whether the event goes on to the handlers; only accepted events keep the data age fresh. */
@@ -225,7 +244,9 @@ export class StreamClient {
       const parsed = STREAM_EVENTS[name].safeParse(raw);
       if (!parsed.success) {
         const seq = typeof raw === 'object' && raw !== null ? (raw as { seq?: unknown }).seq : undefined;
-        this.gate.invalid(name, name === 'heartbeat' ? undefined : seq, describeZodError(parsed.error));
+        const reason = describeZodError(parsed.error);
+        this.gate.invalid(name, name === 'heartbeat' ? undefined : seq, reason);
+        if (name === 'call') this.lastCallRefused = { at: this.now(), reason };
         return;
       }
       try {
