@@ -114,6 +114,7 @@ async function start(): Promise<void> {
       'routing:token-status': () => tokens.status(),
       'routing:set-token': async ({ token }) => {
         const status = tokens.store(token);
+        service.audit.addSecret(token);
         await service.audit.append({
           type: 'config',
           operator: service.cadence.currentOwner()?.name ?? 'desktop operator (no shift owner set)',

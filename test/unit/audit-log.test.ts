@@ -167,6 +167,17 @@ describe('AuditLog', () => {
     expect(verifyAuditFile(path).ok).toBe(true);
   });
 
+  it('never writes a token entered after opening, once it is known', async () => {
+    const ENTERED = 'rt-entered-in-the-app-42';
+    const path = tempLog();
+    const log = await openLog(path, { secrets: ['rt-from-the-environment'] });
+    log.addSecret(ENTERED);
+    await log.append({ type: 'action', operator: 'ana', summary: `401 for Bearer ${ENTERED}`, data: { error: `Bearer ${ENTERED}` } });
+    await log.close();
+    expect(readFileSync(path, 'utf8')).not.toContain(ENTERED);
+    expect(verifyAuditFile(path).ok).toBe(true);
+  });
+
   it('exports CSV (quoted, formula-safe) and JSONL', async () => {
     const log = await openLog(tempLog(), { now: () => Date.parse('2025-03-01T09:00:00.000Z') });
     const a = await log.append({ type: 'annotation', operator: 'ana', summary: 'said "hi", left', data: { n: 1 } });

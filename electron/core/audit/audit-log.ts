@@ -79,6 +79,11 @@ export class AuditLog {
     return this.serial.run(() => this.write(parsed.data));
   }
 
+  /** A secret learnt after opening (a token entered in the desktop app): never written from now on. */
+  addSecret(secret: string): void {
+    if (secret !== '' && !this.secrets.includes(secret)) this.secrets.push(secret);
+  }
+
   /** Resolves when every append asked for so far has been written or has failed. */
   settled(): Promise<void> {
     return this.serial.idle();
