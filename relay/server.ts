@@ -36,6 +36,8 @@ export interface RelayOptions {
   payloadKey: Buffer;
   now?: () => number;
   log?: (line: string) => void;
+  /** Further endpoints served beside the webhooks, tried in order before the 404. */
+  routes?: Route[];
 }
 
 export interface RelayHandle {
@@ -100,6 +102,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       res.end(text);
       return true;
     },
+    ...(options.routes ?? []),
   ];
 
   const http = createServer((req, res) => void serve(routes, req, res));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_NAMESPACE, type CallRecord, type HeartbeatEvent } from '../../shared/protocol.js';
+import { sendJson } from '../../protocol-server/http.js';
 import { parseRelayConfig } from '../../relay/config.js';
 import { parseKey, readRawFile } from '../../relay/raw-store.js';
 import { startRelay, type RelayHandle } from '../../relay/server.js';
@@ -56,6 +57,13 @@ beforeAll(async () => {
     secrets: { streamToken: SECRETS.stream, vapi: SECRETS.vapi, retell: SECRETS.retell, twilio: SECRETS.twilio },
     payloadKey: parseKey(PAYLOAD_KEY_HEX, 'test'),
     log: (line) => logLines.push(line),
+    routes: [
+      async (_req, res, url) => {
+        if (url.pathname !== '/twiml/split') return false;
+        sendJson(res, 200, { served: 'by a further route' });
+        return true;
+      },
+    ],
   });
   socket = io(`${relay.url}${STREAM_NAMESPACE}`, { transports: ['websocket'], auth: { token: SECRETS.stream, since: 0 } });
   socket.on('call', (e: { call: CallRecord }) => calls.push(e.call));
@@ -204,6 +212,11 @@ describe('accepted deliveries become calls on the stream', () => {
     expect(metrics).toMatch(/^# HELP relay_webhooks_accepted_total /m);
     expect(metrics).toMatch(/^relay_webhooks_accepted_total\{platform="vapi"\} \d+$/m);
     expect(metrics).toMatch(/^relay_webhooks_refused_total\{platform="vapi",reason="bad_signature"\} 1$/m);
+  });
+
+  it('serves further routes beside the webhooks', async () => {
+    expect(await (await fetch(`${relay.url}/twiml/split`)).json()).toEqual({ served: 'by a further route' });
+    expect((await fetch(`${relay.url}/nothing-here`)).status).toBe(404);
   });
 
   it('the stream refuses a console without the token', async () => {
