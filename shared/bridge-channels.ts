@@ -23,6 +23,7 @@ export const BRIDGE_CHANNELS = [
   'review:complete',
   'known-issue:upsert',
   'sampling:start',
+  'sampling:redraw',
   'sampling:sessions',
   'sampling:session',
   'sampling:annotate',

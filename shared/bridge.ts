@@ -84,6 +84,7 @@ export const BRIDGE_REQUESTS = {
   'review:complete': z.object({ reviewId: z.string().min(1), decision: ReviewDecisionSchema }).strict(),
   'known-issue:upsert': KnownIssueInputSchema,
   'sampling:start': StartSamplingRequestSchema,
+  'sampling:redraw': z.object({ sessionId: z.string().min(1), name: z.string().trim().min(1).max(200) }).strict(),
   'sampling:sessions': empty,
   'sampling:session': z.object({ sessionId: z.string().min(1) }).strict(),
   'sampling:annotate': AnnotationPatchSchema.omit({ updatedBy: true }),
@@ -127,8 +128,10 @@ export interface SessionListItem {
   createdAt: string;
   createdBy: string;
   size: number;
-  /** The seed the draw used: the same request with this seed draws the same calls. */
+  /** The seed the draw used: with the pool below it draws the same calls again. */
   seed: number;
+  /** The pool snapshot the sample was drawn from, and how many held calls it had; null for sessions drawn before pools were recorded. */
+  pool: { id: string; calls: number } | null;
   progress: SessionProgress;
 }
 
@@ -188,6 +191,7 @@ export interface BridgeResponses {
   'review:complete': ReviewRecord;
   'known-issue:upsert': KnownIssue;
   'sampling:start': SessionListItem;
+  'sampling:redraw': SessionListItem;
   'sampling:sessions': SessionListItem[];
   'sampling:session': SessionDetail;
   'sampling:annotate': AnnotationSaved;

@@ -105,6 +105,8 @@ export const SamplingSessionSchema = z.object({
   overweightFailures: z.boolean(),
   callIds: z.array(z.string().min(1)).max(SAMPLE_SIZE.max),
   allocation: z.array(AllocationRowSchema),
+  /** The pool snapshot the calls were drawn from: redrawing from it with the seed gives the same calls. */
+  poolId: z.string().min(1).optional(),
 });
 export type SamplingSession = z.infer<typeof SamplingSessionSchema>;
 

@@ -6,7 +6,7 @@ import { FAILURE_CATEGORIES, HOUR_MS, type Annotation, type SamplingSession, typ
 import { sessionSummary } from './export.js';
 import { KeptCallsStore } from './kept-calls-store.js';
 import { SessionStore } from './session-store.js';
-import { startSamplingSession } from './start-session.js';
+import { redrawSession, startSamplingSession } from './start-session.js';
 import type { ConsoleContext, Feature, Handlers, Tick } from '../engine/feature.js';
 import { sessionExport } from './export-file.js';
 import { fetchRecording } from './fetch-recording.js';
@@ -16,6 +16,7 @@ import { sampleSpread } from './spread.js';
 
 export type SamplingChannels =
   | 'sampling:start'
+  | 'sampling:redraw'
   | 'sampling:sessions'
   | 'sampling:session'
   | 'sampling:annotate'
@@ -72,23 +73,15 @@ export class SamplingFeature implements Feature {
     this.handlers = {
       'sampling:start': async (request) => {
         const createdBy = this.ctx.operator();
-        const stored = await startSamplingSession(this.kept.sampler, this.sessions, request, createdBy);
-        const { session } = stored;
-        await this.ctx.audit.append({
-          type: 'annotation',
-          operator: createdBy,
-          summary: `Drew sampling session "${session.name}": ${session.callIds.length} calls from ${iso(session.range.from)} to ${iso(session.range.to)}, seed ${session.seed}${session.overweightFailures ? ', failures over-weighted' : ''}`,
-          data: {
-            sessionId: session.id,
-            name: session.name,
-            calls: session.callIds.length,
-            size: session.size,
-            seed: session.seed,
-            range: { from: iso(session.range.from), to: iso(session.range.to) },
-            overweightFailures: session.overweightFailures,
-          },
-        });
-        return this.listItem(session);
+        const stored = await startSamplingSession(this.kept.sampler, this.sessions, request, createdBy, undefined, this.ctx.now);
+        await this.auditDraw(stored.session, 'Drew');
+        return this.listItem(stored.session);
+      },
+      'sampling:redraw': async ({ sessionId, name }) => {
+        const createdBy = this.ctx.operator();
+        const stored = await redrawSession(this.sessions, sessionId, name, createdBy);
+        await this.auditDraw(stored.session, `Redrew (from session ${sessionId})`);
+        return this.listItem(stored.session);
       },
       'sampling:sessions': () => this.sessions.list().map((s) => this.listItem(s)),
       'sampling:session': ({ sessionId }) => this.detail(this.stored(sessionId), null),
@@ -229,8 +222,28 @@ export class SamplingFeature implements Feature {
   }
 
   private listItem(session: SamplingSession): SessionListItem {
-    const { id, name, createdAt, createdBy, size, seed } = session;
-    return { id, name, createdAt, createdBy, size, seed, progress: this.sessions.progress(id) };
+    const { id, name, createdAt, createdBy, size, seed, poolId } = session;
+    const snapshot = poolId === undefined ? undefined : this.sessions.pool(poolId);
+    const pool = snapshot ? { id: snapshot.id, calls: snapshot.calls.length } : null;
+    return { id, name, createdAt, createdBy, size, seed, pool, progress: this.sessions.progress(id) };
+  }
+
+  private async auditDraw(session: SamplingSession, verb: string): Promise<void> {
+    await this.ctx.audit.append({
+      type: 'annotation',
+      operator: session.createdBy,
+      summary: `${verb} sampling session "${session.name}": ${session.callIds.length} calls from ${iso(session.range.from)} to ${iso(session.range.to)}, seed ${session.seed}, pool ${session.poolId ?? 'not recorded'}${session.overweightFailures ? ', failures over-weighted' : ''}`,
+      data: {
+        sessionId: session.id,
+        name: session.name,
+        calls: session.callIds.length,
+        size: session.size,
+        seed: session.seed,
+        poolId: session.poolId ?? null,
+        range: { from: iso(session.range.from), to: iso(session.range.to) },
+        overweightFailures: session.overweightFailures,
+      },
+    });
   }
 
   /** The session as a reviewer sees it: every call masked but the one revealed, if any. */

@@ -15,6 +15,7 @@ import type { RecordLog } from '../storage/ports.js';
 import { readRecords, type LoadProblem } from '../storage/read-records.js';
 import { openOriginal, protectCall, type ProtectedCall } from './mask-call.js';
 import { SealedSchema, keepNoOriginals, type PiiProtection, type Sealed } from './pii-vault.js';
+import { PoolSnapshotSchema, type PoolSnapshot } from './pool-snapshot.js';
 
 /**
  * Sampling sessions and their annotations, append-only: every change is one durable record before
@@ -55,6 +56,7 @@ const LineSchema = z.discriminatedUnion('t', [
     o: z.array(SealedSchema.nullable()).optional(),
   }),
   z.object({ t: z.literal('annotation'), annotation: AnnotationSchema }),
+  z.object({ t: z.literal('pool'), pool: PoolSnapshotSchema }),
 ]);
 type Line = z.infer<typeof LineSchema>;
 
@@ -79,6 +81,8 @@ export class SessionStore {
   private readonly clock: () => number;
   private readonly newId: () => string;
   private readonly sessions = new Map<string, Held>();
+  /** The pools sessions were drawn from, by snapshot id; one line each, however many draws share it. */
+  private readonly pools = new Map<string, PoolSnapshot>();
   private readonly pii: PiiProtection;
   /** Sessions read back unmasked: the log is rewritten masked on opening. */
   private readonly unmaskedOnDisk: number;
@@ -91,6 +95,10 @@ export class SessionStore {
     const skipped: LoadProblem[] = [...problems];
     let unmasked = 0;
     lines.forEach((line, i) => {
+      if (line.t === 'pool') {
+        this.pools.set(line.pool.id, line.pool);
+        return;
+      }
       if (line.t === 'session') {
         if (line.m === undefined || line.m.length !== line.calls.length) {
           unmasked += 1;
@@ -124,7 +132,7 @@ export class SessionStore {
 
   /** Replaces the log with what is held: each session, then the latest annotation of each call. */
   private async rewrite(): Promise<void> {
-    const lines: Line[] = [];
+    const lines: Line[] = [...this.pools.values()].map((pool) => ({ t: 'pool', pool }));
     for (const held of this.sessions.values()) lines.push(this.sessionLine(held));
     for (const held of this.sessions.values()) for (const annotation of held.annotations.values()) lines.push({ t: 'annotation', annotation });
     await this.log.replace(lines);
@@ -148,6 +156,22 @@ export class SessionStore {
       if (dropped > 0) await this.rewrite();
       return dropped;
     });
+  }
+
+  pool(poolId: string): PoolSnapshot | undefined {
+    return this.pools.get(poolId);
+  }
+
+  /** What is known of each call's personal data, for a new session of the same calls. */
+  knownPii(sessionId: string): Map<string, KnownPii> {
+    const held = this.sessions.get(sessionId);
+    if (!held) return new Map();
+    return new Map(
+      held.stored.calls.map((c, k) => {
+        const original = held.originals[k];
+        return [c.id, { maskedItems: held.maskedItems[k] ?? 0, ...(original ? { original } : {}) }];
+      }),
+    );
   }
 
   /** Personal data items masked in each call of the session, by call id. */
@@ -174,7 +198,12 @@ export class SessionStore {
    * Saves a new session with the records of its sampled calls; every sampled call needs one. Calls
    * in `known` are already masked; the others are masked here. Kept when it resolves.
    */
-  async createSession(input: NewSession, calls: readonly CallRecord[], known: ReadonlyMap<string, KnownPii> = new Map()): Promise<StoredSession> {
+  async createSession(
+    input: NewSession,
+    calls: readonly CallRecord[],
+    known: ReadonlyMap<string, KnownPii> = new Map(),
+    pool?: PoolSnapshot,
+  ): Promise<StoredSession> {
     const parsed = SamplingSessionSchema.safeParse({
       ...input,
       id: this.newId(),
@@ -195,6 +224,10 @@ export class SessionStore {
     });
     return this.serial.run(async () => {
       const held = heldOf(session, protectedCalls);
+      if (pool && !this.pools.has(pool.id)) {
+        await this.log.append({ t: 'pool', pool } satisfies Line);
+        this.pools.set(pool.id, pool);
+      }
       await this.log.append(this.sessionLine(held));
       this.sessions.set(session.id, held);
       return held.stored;

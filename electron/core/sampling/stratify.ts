@@ -11,8 +11,11 @@ import {
 } from '../../../shared/sampling.js';
 import { createPrng, type Prng } from './prng.js';
 
+/** What a draw needs of a held call; a kept call is one, and so is a call of a pool snapshot. */
+export type DrawCandidate = Pick<KeptCall, 'intent' | 'endedAtMs' | 'failure' | 'uniform'> & { call: { id: string } };
+
 export interface DrawSampleInput {
-  pool: readonly KeptCall[];
+  pool: readonly DrawCandidate[];
   /** Calls per intent in the range; intents missing here get no share of the sample. */
   traffic: readonly Pick<IntentTraffic, 'intent' | 'traffic'>[];
   size?: number;
@@ -45,9 +48,9 @@ interface Stratum {
   intent: string;
   traffic: number;
   /** Held by the intent's reservoir: a uniform draw over its traffic. Sorted by id. */
-  uniform: KeptCall[];
+  uniform: DrawCandidate[];
   /** Held only by the failure set. Sorted by id. */
-  extra: KeptCall[];
+  extra: DrawCandidate[];
   quota: number;
   take: number;
 }
@@ -74,7 +77,7 @@ export function drawSample(input: DrawSampleInput): DrawnSample {
   allocate(eligible, size);
 
   const rng = createPrng(seed);
-  const picked: KeptCall[] = [];
+  const picked: DrawCandidate[] = [];
   const failuresSampled = new Map<string, number>();
   for (const s of [...eligible].sort((a, b) => compareText(a.intent, b.intent))) {
     const calls = pickCalls(s, overweightFailures, rng);
@@ -96,7 +99,7 @@ export function drawSample(input: DrawSampleInput): DrawnSample {
   };
 }
 
-function buildStrata(pool: readonly KeptCall[], traffic: DrawSampleInput['traffic'], range: TimeRange): Stratum[] {
+function buildStrata(pool: readonly DrawCandidate[], traffic: DrawSampleInput['traffic'], range: TimeRange): Stratum[] {
   const byIntent = new Map<string, Stratum>();
   for (const t of traffic) {
     if (t.traffic <= 0) continue;
@@ -104,7 +107,7 @@ function buildStrata(pool: readonly KeptCall[], traffic: DrawSampleInput['traffi
     if (s) s.traffic += t.traffic;
     else byIntent.set(t.intent, { intent: t.intent, traffic: t.traffic, uniform: [], extra: [], quota: 0, take: 0 });
   }
-  const seen = new Map<string, KeptCall>();
+  const seen = new Map<string, DrawCandidate>();
   for (const c of pool) {
     if (c.endedAtMs < range.from || c.endedAtMs >= range.to || !byIntent.has(c.intent)) continue;
     const prior = seen.get(c.call.id);
@@ -163,7 +166,7 @@ function pickBy(strata: Stratum[], score: (s: Stratum) => number): Stratum | und
  * Uniform calls first, so without weighting the sample stays a uniform draw over the intent's
  * traffic. With weighting, half the intent's calls (rounded up) come from its failures when it has them.
  */
-function pickCalls(s: Stratum, overweightFailures: boolean, rng: Prng): KeptCall[] {
+function pickCalls(s: Stratum, overweightFailures: boolean, rng: Prng): DrawCandidate[] {
   if (!overweightFailures) {
     const fromUniform = pickRandom(s.uniform, s.take, rng);
     return [...fromUniform, ...pickRandom(s.extra, s.take - fromUniform.length, rng)];
@@ -189,7 +192,7 @@ function pickRandom<T>(items: readonly T[], k: number, rng: Prng): T[] {
   return a.slice(0, n);
 }
 
-function byId(a: KeptCall, b: KeptCall): number {
+function byId(a: DrawCandidate, b: DrawCandidate): number {
   return compareText(a.call.id, b.call.id);
 }
 

@@ -106,7 +106,9 @@ export function DrawSampleForm({ onDrawn }: { onDrawn: (item: SessionListItem) =
             aria-describedby="seed-hint"
           />
           <span id="seed-hint" className="muted hint">
-            The seed is recorded with the session; the same seed and range draw the same calls.
+            Recorded with the session, with a snapshot of the calls held for the range. The same seed draws the same
+            calls only from that snapshot: use “Redraw with this seed” on a session. Here it draws from the calls held
+            now, which change as new calls arrive.
           </span>
         </label>
         <fieldset className="sampling-range">

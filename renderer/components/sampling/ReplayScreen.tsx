@@ -185,8 +185,16 @@ export function ReplayScreen({ sessionId }: { sessionId: string }) {
         <span className="replay-progress" aria-label="Session progress">
           <progress max={progress.total} value={progress.annotated} aria-hidden="true" /> {progressText(progress)}
         </span>
-        <span className="muted">
-          seed {detail.stored.session.seed} · drawn by {detail.stored.session.createdBy}
+        <span
+          className="muted"
+          title={
+            detail.stored.session.poolId
+              ? 'Redrawing with this seed from this pool snapshot gives these same calls; a new draw over the same range uses the calls held now'
+              : 'Drawn before pool snapshots were recorded: this draw cannot be repeated'
+          }
+        >
+          seed {detail.stored.session.seed} · pool {detail.stored.session.poolId?.slice(0, 8) ?? 'not recorded'} · drawn by{' '}
+          {detail.stored.session.createdBy}
         </span>
       </header>
       <div className="replay-grid">

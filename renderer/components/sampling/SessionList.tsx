@@ -1,12 +1,18 @@
 import type { SessionListItem } from '../../../shared/bridge.js';
+import { useInvoke } from '../../bridge/use-invoke.js';
 import { Time } from '../common/Time.js';
 
 export function progressText(p: { annotated: number; total: number }): string {
   return `${p.annotated} of ${p.total} annotated`;
 }
 
-/** Every sampling session, newest first, each resumable where it was left. */
+/** Every sampling session, newest first, each resumable where it was left, and drawn again from its own pool on request. */
 export function SessionList({ sessions, onOpen }: { sessions: SessionListItem[] | null; onOpen: (s: SessionListItem) => void }) {
+  const { invoke, error, busy } = useInvoke();
+  const redraw = async (s: SessionListItem) => {
+    const item = await invoke('sampling:redraw', { sessionId: s.id, name: `${s.name} (redrawn)` });
+    if (item) onOpen(item);
+  };
   return (
     <section className="panel" aria-label="Sampling sessions">
       <h2>Sessions</h2>
@@ -21,7 +27,9 @@ export function SessionList({ sessions, onOpen }: { sessions: SessionListItem[] 
               <th scope="col">Name</th>
               <th scope="col">Drawn</th>
               <th scope="col">By</th>
-              <th scope="col">Seed</th>
+              <th scope="col" title="A seed draws the same calls again only from the same pool snapshot">
+                Seed · pool
+              </th>
               <th scope="col">Progress</th>
               <th scope="col">
                 <span className="visually-hidden">Open</span>
@@ -38,20 +46,45 @@ export function SessionList({ sessions, onOpen }: { sessions: SessionListItem[] 
                     <Time ms={Date.parse(s.createdAt)} />
                   </td>
                   <td>{s.createdBy}</td>
-                  <td>{s.seed}</td>
+                  <td>
+                    {s.seed}
+                    {s.pool ? (
+                      <span className="muted" title={`Drawn from pool snapshot ${s.pool.id}: the ${s.pool.calls.toLocaleString('en-US')} calls held for the range at that moment`}>
+                        {' '}
+                        · pool {s.pool.id.slice(0, 8)} ({s.pool.calls.toLocaleString('en-US')} calls)
+                      </span>
+                    ) : (
+                      <span className="muted"> · pool not recorded</span>
+                    )}
+                  </td>
                   <td>
                     <progress max={s.progress.total} value={s.progress.annotated} aria-hidden="true" /> {progressText(s.progress)}
                   </td>
                   <td>
                     <button onClick={() => onOpen(s)} aria-label={`${done ? 'Open' : 'Resume'} session ${s.name}`}>
                       {done ? 'Open' : s.progress.annotated === 0 ? 'Start' : 'Resume'}
-                    </button>
+                    </button>{' '}
+                    {s.pool && (
+                      <button
+                        disabled={busy}
+                        onClick={() => void redraw(s)}
+                        aria-label={`Redraw session ${s.name} with its seed`}
+                        title="Draws the same calls again from the same pool snapshot, as a new session with annotations of its own"
+                      >
+                        Redraw with this seed
+                      </button>
+                    )}
                   </td>
                 </tr>
               );
             })}
           </tbody>
         </table>
+      )}
+      {error && (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
       )}
     </section>
   );
