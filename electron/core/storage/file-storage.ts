@@ -13,6 +13,7 @@ const RECORD_FILES: Record<RecordLogName, string> = {
   cadence: 'cadence.jsonl',
   'sampling-sessions': 'sampling-sessions.jsonl',
   'kept-calls': 'kept-calls.jsonl',
+  'kpi-history': 'kpi-history.jsonl',
 };
 const DOCUMENT_FILES: Record<DocumentName, string> = {
   'alert-state': 'alert-state.json',

@@ -38,7 +38,7 @@ export interface JsonDocument {
 }
 
 /** The names of a launch's records; each feature owns the ones it writes. */
-export type RecordLogName = 'audit' | 'cadence' | 'sampling-sessions' | 'kept-calls';
+export type RecordLogName = 'audit' | 'cadence' | 'sampling-sessions' | 'kept-calls' | 'kpi-history';
 export type DocumentName = 'alert-state' | 'baseline' | 'pending-actions' | 'sampling-counted-until';
 
 /** Everything one launch keeps. */
