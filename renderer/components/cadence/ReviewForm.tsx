@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { CheckVerdict, ReviewCheckDefinition, ReviewCheckRecord, ReviewDecision, ReviewRecord } from '../../../shared/cadence.js';
 import type { ReviewView } from '../../../shared/console-state.js';
 import { useConsole } from '../../state/store.js';
@@ -6,6 +6,8 @@ import { EvidenceKpi, EvidenceSummary } from './EvidencePanel.js';
 import { decisionTitle, reviewName, statusText } from '../../../shared/review-text.js';
 import { Time } from '../common/Time.js';
 import { useInvoke } from '../../bridge/use-invoke.js';
+import { invoke as invokeCore } from '../../bridge/invoke.js';
+import { OneInFlightSaver } from '../common/one-in-flight-saver.js';
 
 const DECISIONS: ReviewDecision[] = ['continue', 'hold', 'rollback'];
 
@@ -95,7 +97,21 @@ function CheckRow({
   const [verdict, setVerdict] = useState<CheckVerdict | null>(stored);
   useEffect(() => setVerdict(stored), [stored]);
   const [note, setNote] = useState(record?.note ?? '');
-  const { invoke, error } = useInvoke();
+  const [saveState, setSaveState] = useState<{ kind: 'idle' | 'saving' | 'saved' } | { kind: 'error'; message: string }>({ kind: 'idle' });
+  // Every change goes out at once, one request in flight, like annotation notes: nothing typed waits for the field to lose focus.
+  const saver = useMemo(
+    () =>
+      new OneInFlightSaver(
+        (r: CheckSave) => r.checkId,
+        (r: CheckSave) => invokeCore('review:check', r),
+        {
+          saving: () => setSaveState({ kind: 'saving' }),
+          settled: () => setSaveState({ kind: 'saved' }),
+          failed: (e) => setSaveState({ kind: 'error', message: e.message }),
+        },
+      ),
+    [],
+  );
   if (readOnly) {
     return (
       <div className="check-head">
@@ -105,9 +121,10 @@ function CheckRow({
       </div>
     );
   }
-  const save = (v: CheckVerdict | null) => {
+  const save = (v: CheckVerdict | null, n: string) => {
     setVerdict(v);
-    void invoke('review:check', { reviewId, checkId: check.id, verdict: v, note });
+    setNote(n);
+    saver.save({ reviewId, checkId: check.id, verdict: v, note: n });
   };
   return (
     <>
@@ -116,7 +133,7 @@ function CheckRow({
         <div role="radiogroup" aria-label={`${check.label} verdict`} className="verdict-choice">
           {(['ok', 'issue'] as const).map((v) => (
             <label key={v} className={`verdict-option verdict-${v}`}>
-              <input type="radio" name={`${reviewId}-${check.id}`} checked={verdict === v} onChange={() => save(v)} />
+              <input type="radio" name={`${reviewId}-${check.id}`} checked={verdict === v} onChange={() => save(v, note)} />
               {v === 'ok' ? 'OK' : 'Issue'}
             </label>
           ))}
@@ -128,19 +145,21 @@ function CheckRow({
         placeholder={verdict === 'issue' ? 'What is wrong, and what is being done' : 'Note (optional)'}
         value={note}
         maxLength={4000}
-        onChange={(e) => setNote(e.target.value)}
-        onBlur={() => {
-          if (note !== (record?.note ?? '')) save(verdict);
-        }}
+        onChange={(e) => save(verdict, e.target.value)}
       />
-      {error && (
+      <span className="check-save muted" role="status" aria-label={`Saving ${check.label}`}>
+        {saveState.kind === 'saving' ? 'Saving…' : saveState.kind === 'saved' ? 'Saved' : ''}
+      </span>
+      {saveState.kind === 'error' && (
         <p role="alert" className="form-error">
-          {error}
+          Not saved: {saveState.message}
         </p>
       )}
     </>
   );
 }
+
+type CheckSave = { reviewId: string; checkId: string; verdict: CheckVerdict | null; note: string };
 
 function DecisionForm({ view, record }: { view: ReviewView; record: ReviewRecord }) {
   const [decision, setDecision] = useState<ReviewDecision | null>(null);

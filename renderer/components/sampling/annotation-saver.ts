@@ -1,75 +1,14 @@
 import type { AnnotationSaved } from '../../../shared/bridge.js';
 import type { Annotation } from '../../../shared/sampling.js';
+import { OneInFlightSaver, type SaverEvents } from '../common/one-in-flight-saver.js';
 
 export type AnnotationChange = Partial<Pick<Annotation, 'verdict' | 'categories' | 'note'>>;
 export type AnnotationRequest = AnnotationChange & { sessionId: string; callId: string };
+export type AnnotationSaverEvents = SaverEvents<AnnotationSaved>;
 
-export interface AnnotationSaverEvents {
-  /** Something is waiting or on its way to disk. */
-  saving(): void;
-  /**
-   * Everything asked for so far is on disk; `saved` is the core's answer to the last request.
-   * Not called when a request failed since the queue was last empty, so the failure stays shown.
-   */
-  settled(saved: AnnotationSaved): void;
-  /** One request failed; what it carried is not saved. The queue goes on with later changes. */
-  failed(error: Error): void;
-}
-
-/**
- * Sends every annotation change at once, with one request in flight: changes made meanwhile wait
- * and merge per call, newest value winning, and go out as soon as the request before them
- * returns. A note is thus saved keystroke by keystroke (nothing typed waits on a pause or on
- * leaving the field, so killing the app loses at most one round trip), without one fsync'd
- * request per key piling up behind a slow disk.
- */
-export class AnnotationSaver {
-  private readonly waiting = new Map<string, AnnotationRequest>();
-  private inFlight = false;
-  private failedSinceIdle = false;
-
-  constructor(
-    private readonly send: (request: AnnotationRequest) => Promise<AnnotationSaved>,
-    private readonly events: AnnotationSaverEvents,
-  ) {}
-
-  /** True while a change is waiting or on its way. */
-  get busy(): boolean {
-    return this.inFlight || this.waiting.size > 0;
-  }
-
-  save(request: AnnotationRequest): void {
-    const key = `${request.sessionId}\u0000${request.callId}`;
-    // Re-inserted so the merged change keeps its place behind changes to other calls made before it.
-    const earlier = this.waiting.get(key);
-    this.waiting.delete(key);
-    this.waiting.set(key, { ...earlier, ...request });
-    this.events.saving();
-    this.next();
-  }
-
-  private next(): void {
-    if (this.inFlight) return;
-    const first = this.waiting.entries().next();
-    if (first.done) return;
-    const [key, request] = first.value;
-    this.waiting.delete(key);
-    this.inFlight = true;
-    this.send(request).then(
-      (saved) => {
-        this.inFlight = false;
-        if (this.waiting.size === 0) {
-          if (!this.failedSinceIdle) this.events.settled(saved);
-          this.failedSinceIdle = false;
-        }
-        this.next();
-      },
-      (e: unknown) => {
-        this.inFlight = false;
-        this.failedSinceIdle = this.waiting.size > 0;
-        this.events.failed(e instanceof Error ? e : new Error(String(e)));
-        this.next();
-      },
-    );
+/** Annotation changes, saved as they are made, merged per call while one request is in flight. */
+export class AnnotationSaver extends OneInFlightSaver<AnnotationRequest, AnnotationSaved> {
+  constructor(send: (request: AnnotationRequest) => Promise<AnnotationSaved>, events: AnnotationSaverEvents) {
+    super((r) => `${r.sessionId}\u0000${r.callId}`, send, events);
   }
 }
