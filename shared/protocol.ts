@@ -69,10 +69,16 @@ export const TurnSchema = z.looseObject({
 });
 export type Turn = z.infer<typeof TurnSchema>;
 
+/**
+ * A platform that has them sends the tool's `arguments` and `result` too (any JSON, kept within
+ * the extras budget like any field beyond the protocol's).
+ */
 export const ToolCallSchema = z.looseObject({
   name: name(STREAM_LIMITS.idChars),
   ok: z.boolean(),
   latencyMs: z.number().nonnegative(),
+  /** When the agent called the tool, from the call's start (as turns have it). */
+  startMs: z.number().nonnegative().optional(),
   error: z.string().optional(),
 });
 export type ToolCall = z.infer<typeof ToolCallSchema>;
