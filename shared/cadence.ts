@@ -63,13 +63,54 @@ export const EvidenceAlertSchema = z.object({
 });
 export type EvidenceAlert = z.infer<typeof EvidenceAlertSchema>;
 
+/**
+ * The span the review's figures cover, from the launch's KPI history: whole minutes, or whole
+ * quarter hours where the history keeps only those (figures older than 48 hours).
+ */
+export const EvidenceSpanSchema = z.object({
+  from: IsoUtcSchema,
+  to: IsoUtcSchema,
+  minutes: z.number().int().nonnegative(),
+  resolutionMin: z.number().int().positive(),
+  /** Width of each chart point. */
+  pointMinutes: z.number().int().positive(),
+  /** Minutes in which the console saw the stream, and minutes a stream gap touched. */
+  observedMinutes: z.number().int().nonnegative(),
+  gapMinutes: z.number().int().nonnegative(),
+});
+export type EvidenceSpan = z.infer<typeof EvidenceSpanSchema>;
+
+/** One chart point over the span: the KPIs of the review computed over the point's minutes. */
+export const EvidencePointSchema = z.object({
+  t: z.number(),
+  values: z.partialRecord(z.enum(KPI_IDS), z.number().nullable()),
+});
+export type EvidencePoint = z.infer<typeof EvidencePointSchema>;
+
+export const BaselineVerdictSchema = z.enum(['better', 'same', 'worse', 'unknown']);
+export type BaselineVerdict = z.infer<typeof BaselineVerdictSchema>;
+
+/** One KPI of the span against its baseline, for the end-of-day-2 comparison. */
+export const BaselineComparisonSchema = z.object({
+  kpi: z.enum(KPI_IDS),
+  value: z.number().nullable(),
+  baseline: z.number(),
+  origin: z.enum(['configured', 'captured']),
+  /** value - baseline, in the KPI's unit; null without a value. */
+  difference: z.number().nullable(),
+  /** A difference within this (either way) reads as the same. */
+  tolerance: z.number().nonnegative(),
+  verdict: BaselineVerdictSchema,
+});
+export type BaselineComparison = z.infer<typeof BaselineComparisonSchema>;
+
 export const EvidenceSnapshotSchema = z.object({
   capturedAt: IsoUtcSchema,
   windowStart: IsoUtcSchema,
   windowEnd: IsoUtcSchema,
   /** Stream time of the metrics the KPIs come from; far behind capturedAt means the stream was down. */
   metricsAt: IsoUtcSchema.nullable(),
-  /** Which rolling window (minutes) the KPIs come from; null when no metrics were available. */
+  /** Which rolling window (minutes) the KPIs come from; null when they come from the span, or no metrics were available. */
   metricsWindowMin: z.union([z.literal(1), z.literal(5), z.literal(15), z.literal(60)]).nullable(),
   /** True when a stream gap or a late start left part of that window unobserved. */
   metricsIncomplete: z.boolean(),
@@ -79,6 +120,11 @@ export const EvidenceSnapshotSchema = z.object({
   alerts: z.array(EvidenceAlertSchema),
   /** Alerts in the window beyond the ones kept, so a storm is reported without growing the record. */
   alertsOmitted: z.number().int().nonnegative(),
+  /** Where the figures came from the KPI history over the review's own span; absent on records frozen from the last hour only. */
+  span: EvidenceSpanSchema.optional(),
+  series: z.array(EvidencePointSchema).max(1_000).optional(),
+  /** End of day 2: each KPI the launch has a baseline for, against it. */
+  baseline: z.array(BaselineComparisonSchema).optional(),
 });
 export type EvidenceSnapshot = z.infer<typeof EvidenceSnapshotSchema>;
 

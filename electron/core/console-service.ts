@@ -11,6 +11,8 @@ import type { ConsoleContext, Feature, Handlers } from './engine/feature.js';
 import { RoutingFeature } from './routing/routing-feature.js';
 import { SamplingFeature } from './sampling/sampling-feature.js';
 import { MetricsAggregator } from './metrics/aggregator.js';
+import { KpiHistory, type KpiHistoryQuery } from './metrics/kpi-history.js';
+import { KpiHistoryStore } from './metrics/kpi-history-store.js';
 import { fileStorage } from './storage/file-storage.js';
 import type { LaunchStorage } from './storage/ports.js';
 import type { SettingsStore } from './storage/settings-store.js';
@@ -55,7 +57,10 @@ type PushListener = (push: ConsolePush) => void;
  */
 export class ConsoleService {
   readonly metrics: MetricsAggregator;
+  /** The whole launch's figures, for reviews over their own span. */
+  readonly history: KpiHistory;
   readonly stream: StreamClient;
+  private historyStore: KpiHistoryStore | null = null;
   private parts: Features | null = null;
   private handlerTable: Handlers | null = null;
   private features: Feature[] = [];
@@ -73,7 +78,8 @@ export class ConsoleService {
       now,
     });
     const service = new ConsoleService(options, storage, audit);
-    service.attach(await openFeatures(options, service.context()));
+    service.historyStore = await KpiHistoryStore.open(storage.records('kpi-history'), service.history);
+    service.attach(await openFeatures(options, service.context(), service.history));
     return service;
   }
 
@@ -107,6 +113,7 @@ export class ConsoleService {
     this.now = options.now ?? Date.now;
     const { config } = options;
     this.metrics = new MetricsAggregator({ intents: config.intents, handoffIntents: config.handoffIntents });
+    this.history = new KpiHistory({ intents: config.intents, handoffIntents: config.handoffIntents });
     this.stream = new StreamClient(
       {
         url: config.stream.url,
@@ -119,6 +126,7 @@ export class ConsoleService {
       {
         call: (call) => {
           this.metrics.ingestCall(call);
+          this.history.ingestCall(call);
           // Every feature sees the call even when one of them cannot take it; the first failure is
           // then reported by the stream client as a call that could not be processed.
           let failure: unknown = null;
@@ -131,10 +139,16 @@ export class ConsoleService {
           }
           if (failure !== null) throw failure;
         },
-        metric: (m) => this.metrics.ingestMetric(m),
+        metric: (m) => {
+          this.metrics.ingestMetric(m);
+          this.history.observe(Date.parse(m.ts));
+        },
         routing: (e) => this.observeRouting(e.state, 'stream'),
         // Seqs that will never arrive: the windows over their stream time read incomplete.
-        lost: ({ fromTime, toTime }) => this.metrics.markGap(fromTime, toTime),
+        lost: ({ fromTime, toTime }) => {
+          this.metrics.markGap(fromTime, toTime);
+          this.history.markGap(fromTime, toTime);
+        },
       },
     );
 
@@ -180,7 +194,7 @@ export class ConsoleService {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.stream.stop();
-    await Promise.all(this.features.map((f) => f.close?.()));
+    await Promise.all([...this.features.map((f) => f.close?.()), this.historyStore?.close()]);
     await this.audit.close();
   }
 
@@ -217,6 +231,9 @@ export class ConsoleService {
   /** One engine step: features see the same figures the renderer is about to get. */
   tick(): void {
     const snap = this.snapshot();
+    // Heartbeats move stream time without an event of their own: a live stream observed this minute.
+    if (snap.stream.phase === 'live' && snap.stream.streamTime !== null) this.history.observe(snap.stream.streamTime);
+    this.historyStore?.flush((e) => this.storageFailed('the KPI history', e));
     for (const f of this.features) f.tick?.({ now: snap.generatedAt, metrics: snap.metrics, stream: snap.stream });
     if (this.listeners.size > 0) this.emit({ kind: 'snapshot', snapshot: this.snapshot() });
   }
@@ -276,7 +293,7 @@ export class ConsoleService {
 }
 
 /** Opens each feature's records; features meet only here, through the callbacks they are given. */
-async function openFeatures(options: ConsoleServiceOptions, ctx: ConsoleContext): Promise<Features> {
+async function openFeatures(options: ConsoleServiceOptions, ctx: ConsoleContext, kpiHistory: KpiHistoryQuery): Promise<Features> {
   const { config } = options;
   const provider =
     options.provider ??
@@ -290,6 +307,8 @@ async function openFeatures(options: ConsoleServiceOptions, ctx: ConsoleContext)
   const cadence = await CadenceFeature.open(ctx, {
     settings: ctx.storage.settings(),
     alertHistory: () => alerts?.view().log ?? [],
+    kpiHistory,
+    baselines: () => alerts?.view().baselines ?? null,
   });
   const routingActions = await RoutingFeature.open(ctx, provider, {
     ruleStillBreaches: (ruleId) => (alerts ? ruleStillBreaches(alerts, ruleId, ctx.streamStatus(), openedAt) : 'unknown'),

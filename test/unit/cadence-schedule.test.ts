@@ -45,10 +45,15 @@ describe('review schedule', () => {
     expect(new Date(schedule[12]!.dueAt).toISOString()).toBe('2025-03-06T09:30:00.000Z');
   });
 
-  it('gives each review the evidence window since the previous one, the first hour since T0', () => {
+  it('gives each review the evidence window since the previous one, the first hour since T0, an end of day its day', () => {
     expect(schedule[0]).toMatchObject({ windowStart: T0, windowEnd: T0 + HOUR });
     expect(schedule[1]).toMatchObject({ windowStart: T0 + HOUR, windowEnd: T0 + 4 * HOUR });
-    for (let i = 1; i < schedule.length; i++) expect(schedule[i]!.windowStart).toBe(schedule[i - 1]!.windowEnd);
+    for (let i = 1; i < schedule.length; i++) {
+      const review = schedule[i]!;
+      if (review.kind === 'four_hourly') expect(review.windowStart).toBe(schedule[i - 1]!.windowEnd);
+    }
+    expect(schedule.find((r) => r.id === 'd1')).toMatchObject({ windowStart: T0, windowEnd: T0 + 24 * HOUR });
+    expect(schedule.find((r) => r.id === 'd2')).toMatchObject({ windowStart: T0 + 24 * HOUR, windowEnd: T0 + 48 * HOUR });
   });
 
   it('lists the checklist items for each kind, day reviews carrying the 4-hourly checks too', () => {

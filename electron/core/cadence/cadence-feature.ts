@@ -12,6 +12,8 @@ import { alertOccurrences } from './alert-occurrences.js';
 import { nextLaunchClock, t0FromFirstCall } from './launch-clock.js';
 import { reviewCompletedEntry, reviewOpenedEntry } from './review-audit.js';
 import type { ConsoleContext, Feature, Handlers } from '../engine/feature.js';
+import type { KpiHistoryQuery } from '../metrics/kpi-history.js';
+import type { BaselinesInForce } from './baseline-comparison.js';
 
 export type CadenceChannels =
   | 'operator:set-shift-owner'
@@ -26,6 +28,10 @@ export interface CadenceDeps {
   settings: SettingsStore;
   /** The alert history, on the launch clock; read once, when a review freezes its evidence. */
   alertHistory: () => readonly AlertLogEntry[];
+  /** The launch's KPI history, so a review's figures cover its own span rather than the last hour. */
+  kpiHistory: KpiHistoryQuery;
+  /** The baselines in force (configured, or captured over them); end of day 2 compares with them. */
+  baselines: () => BaselinesInForce | null;
 }
 
 /**
@@ -37,6 +43,8 @@ export class CadenceFeature implements Feature {
   readonly handlers: Pick<Handlers, CadenceChannels>;
   private readonly settings: SettingsStore;
   private readonly alertHistory: () => readonly AlertLogEntry[];
+  private readonly kpiHistory: KpiHistoryQuery;
+  private readonly baselines: () => BaselinesInForce | null;
   private clock: LaunchClock | null;
   private schedule: ScheduledReview[];
   private sendingNotices = false;
@@ -55,6 +63,8 @@ export class CadenceFeature implements Feature {
   ) {
     this.settings = deps.settings;
     this.alertHistory = deps.alertHistory;
+    this.kpiHistory = deps.kpiHistory;
+    this.baselines = deps.baselines;
     this.clock = this.settings.get('launchClock');
     this.schedule = scheduleOf(this.clock);
     this.handlers = {
@@ -180,7 +190,10 @@ export class CadenceFeature implements Feature {
     const now = this.now();
     const { streamTime } = this.ctx.streamStatus();
     const metrics = streamTime === null ? null : this.ctx.metrics.snapshot(streamTime);
-    const evidence = captureEvidence(review, metrics, alertOccurrences(this.alertHistory()), now);
+    const evidence = captureEvidence(review, metrics, alertOccurrences(this.alertHistory()), now, {
+      history: this.kpiHistory,
+      baselines: this.baselines(),
+    });
     const change = await this.store.openReview(reviewId, by, evidence);
     await this.ctx.audit.append(reviewOpenedEntry(review, change.after));
     return change.after;

@@ -89,14 +89,18 @@ export function plannedReview(reviewId: string): PlannedReview | undefined {
   return PLAN_BY_ID.get(reviewId);
 }
 
-/** Every review of the first 48 hours; each evidence window runs from the previous review (or T0). */
+/**
+ * Every review of the first 48 hours. Each evidence window runs from the previous review (or T0),
+ * except an end-of-day review's, which covers its whole day: the day is what it decides on.
+ */
 export function buildSchedule(t0: number): ScheduledReview[] {
-  let windowStart = t0;
+  let previousDue = t0;
   return REVIEW_PLAN.map((r) => {
     const dueAt = t0 + r.offsetHours * HOUR_MS;
-    const review: ScheduledReview = { ...r, dueAt, windowStart, windowEnd: dueAt };
-    windowStart = dueAt;
-    return review;
+    const endOfDay = r.kind === 'end_of_day_1' || r.kind === 'end_of_day_2';
+    const windowStart = endOfDay ? Math.max(t0, dueAt - 24 * HOUR_MS) : previousDue;
+    previousDue = dueAt;
+    return { ...r, dueAt, windowStart, windowEnd: dueAt };
   });
 }
 
