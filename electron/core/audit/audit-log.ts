@@ -9,7 +9,6 @@ import {
 } from '../../../shared/audit.js';
 import { describeZodError } from '../../../shared/protocol.js';
 import { redact, redactDeep } from './redact.js';
-import { Serial } from '../lib/serial.js';
 import type { RecordLog } from '../storage/ports.js';
 import { entryHash, scanAuditLog } from './chain.js';
 
@@ -23,16 +22,17 @@ export interface AuditLogOptions {
 
 /**
  * The hash-chained, append-only audit log. An append's promise resolves once the entry is
- * durable, so an entry the operator saw acknowledged survives a crash; appends are chained one
- * after another in the order they were asked for, so two at once can never fork the chain. A
- * record torn by a crash is skipped and the chain goes on from the last complete entry.
+ * durable, so an entry the operator saw acknowledged survives a crash. Each entry is chained to
+ * the newest one in storage at the moment it is written (`appendNext`), in the order appends were
+ * asked for, so neither two appends at once nor two consoles sharing a database can fork the
+ * chain. A record torn by a crash is skipped and the chain goes on from the last complete entry.
  */
 export class AuditLog {
   private readonly cap: number;
   private readonly secrets: string[];
   private readonly now: () => number;
   private readonly recent: AuditEntry[] = [];
-  private readonly serial = new Serial();
+  private written: Promise<unknown> = Promise.resolve();
   private last: AuditEntry | null = null;
 
   private constructor(
@@ -71,12 +71,19 @@ export class AuditLog {
 
   /**
    * Validated at once (a malformed entry rejects without waiting its turn); written in turn. The
-   * entry is chained to the last one written, so a failed write leaves no gap in the chain.
+   * entry is chained to the newest one stored, so a failed write leaves no gap in the chain.
    */
   append(input: AuditAppend): Promise<AuditEntry> {
     const parsed = AuditAppendSchema.safeParse({ ...input, data: jsonRoundTrip(input.data ?? {}) });
     if (!parsed.success) return Promise.reject(new Error(`Invalid audit entry: ${describeZodError(parsed.error)}`));
-    return this.serial.run(() => this.write(parsed.data));
+    const content = this.redacted(parsed.data);
+    const written = this.log.appendNext((newest) => this.link(newest, content)).then((entry) => {
+      this.last = entry;
+      this.remember(entry);
+      return entry;
+    });
+    this.written = Promise.allSettled([this.written, written]);
+    return written;
   }
 
   /** A secret learnt after opening (a token entered in the desktop app): never written from now on. */
@@ -86,7 +93,7 @@ export class AuditLog {
 
   /** Resolves when every append asked for so far has been written or has failed. */
   settled(): Promise<void> {
-    return this.serial.idle();
+    return this.written.then(() => undefined);
   }
 
   /** Matching entries among the newest in memory, oldest first; `limit` keeps the newest. */
@@ -105,31 +112,47 @@ export class AuditLog {
   }
 
   async close(): Promise<void> {
-    await this.serial.idle();
+    await this.settled();
     await this.log.close();
   }
 
-  private async write({ type, operator, summary, data }: z.output<typeof AuditAppendSchema>): Promise<AuditEntry> {
-    const unsigned = {
-      seq: (this.last?.seq ?? 0) + 1,
-      ts: new Date(this.now()).toISOString(),
+  private redacted({ type, operator, summary, data }: z.output<typeof AuditAppendSchema>): AuditContent {
+    return {
       type,
       operator: redact(operator, this.secrets),
       summary: redact(summary.replace(/\s+/g, ' ').trim(), this.secrets),
       data: redactDeep(data, this.secrets),
-      prevHash: this.last?.hash ?? AUDIT_GENESIS_HASH,
     };
-    const entry: AuditEntry = { ...unsigned, hash: entryHash(unsigned) };
-    await this.log.append(entry);
-    this.last = entry;
-    this.remember(entry);
-    return entry;
+  }
+
+  /**
+   * The entry after `newest`. A newest record that is not an entry (damage the chain check
+   * reports) is passed over for the last entry this log knows, as a torn line is.
+   */
+  private link(newest: unknown, content: AuditContent): AuditEntry {
+    const prev = newest === null ? null : (chainLinkOf(newest) ?? this.last);
+    const unsigned = {
+      seq: (prev?.seq ?? 0) + 1,
+      ts: new Date(this.now()).toISOString(),
+      ...content,
+      prevHash: prev?.hash ?? AUDIT_GENESIS_HASH,
+    };
+    return { ...unsigned, hash: entryHash(unsigned) };
   }
 
   private remember(entry: AuditEntry): void {
     this.recent.push(entry);
     if (this.recent.length > this.cap) this.recent.shift();
   }
+}
+
+type AuditContent = Pick<AuditEntry, 'type' | 'operator' | 'summary' | 'data'>;
+
+/** What the next entry needs of a stored one; the full check is the chain verifier's. */
+function chainLinkOf(value: unknown): { seq: number; hash: string } | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { seq, hash } = value as { seq?: unknown; hash?: unknown };
+  return Number.isSafeInteger(seq) && (seq as number) >= 1 && typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash) ? { seq: seq as number, hash } : null;
 }
 
 /** The audit view's and the export's match: type and operator exact, text anywhere in summary or data. */

@@ -22,16 +22,52 @@ const DOCUMENT_FILES: Record<DocumentName, string> = {
   'sampling-counted-until': 'sampling-counted-until.json',
 };
 
-/** A JSON-lines file: each append written and fsync'd before its promise resolves. */
+/**
+ * A JSON-lines file: each append written and fsync'd before its promise resolves. One console
+ * writes to a data folder at a time (the data-folder lock), so the newest record is known here
+ * once read and no other writer can slip one in after it.
+ */
 export class FileRecordLog implements RecordLog {
   private readonly file: JsonlFile;
+  /** The newest readable record, once a scan or an append has seen it. */
+  private newest: { value: unknown } | null = null;
 
   constructor(readonly location: string) {
     this.file = new JsonlFile(location);
   }
 
   async scan(visit: (record: StoredRecord) => void): Promise<void> {
-    if (!existsSync(this.location)) return;
+    this.newest = { value: this.readAll(visit) };
+  }
+
+  async append(record: unknown): Promise<void> {
+    this.file.append(record);
+    this.newest = { value: record };
+  }
+
+  /** Synchronous from reading the newest record to writing the next, so no append of this console can come between. */
+  async appendNext<T>(next: (newest: unknown) => T): Promise<T> {
+    const newest = this.newest ? this.newest.value : this.readAll(() => undefined);
+    const record = next(newest);
+    this.file.append(record);
+    this.newest = { value: record };
+    return record;
+  }
+
+  async replace(records: readonly unknown[]): Promise<void> {
+    this.file.close();
+    writeFileAtomic(this.location, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    this.newest = { value: records.at(-1) ?? null };
+  }
+
+  async close(): Promise<void> {
+    this.file.close();
+  }
+
+  /** Visits every record and returns the newest one that parsed (a line torn by a crash is skipped). */
+  private readAll(visit: (record: StoredRecord) => void): unknown {
+    let newest: unknown = null;
+    if (!existsSync(this.location)) return newest;
     forEachLine(this.location, (text, position) => {
       if (text.trim() === '') return;
       let value: unknown;
@@ -41,21 +77,10 @@ export class FileRecordLog implements RecordLog {
         visit({ position, damage: `not valid JSON (${(e as Error).message})` });
         return;
       }
+      newest = value;
       visit({ position, value });
     });
-  }
-
-  async append(record: unknown): Promise<void> {
-    this.file.append(record);
-  }
-
-  async replace(records: readonly unknown[]): Promise<void> {
-    this.file.close();
-    writeFileAtomic(this.location, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  }
-
-  async close(): Promise<void> {
-    this.file.close();
+    return newest;
   }
 }
 

@@ -17,6 +17,13 @@ export interface RecordLog {
   scan(visit: (record: StoredRecord) => void): Promise<void>;
   /** Resolves once the record is durable: an operator may be told it is saved. */
   append(record: unknown): Promise<void>;
+  /**
+   * Appends the record `next` makes from the newest readable record of the log (null when there is
+   * none), with no other append in between, even from another console server sharing the log: a
+   * chain whose every record names the one before cannot fork. Resolves to the record once it is
+   * durable. Appends asked together may be written together, in the order asked.
+   */
+  appendNext<T>(next: (newest: unknown) => T): Promise<T>;
   /** Replaces every record at once (compaction); a crash leaves the old records or the new ones. */
   replace(records: readonly unknown[]): Promise<void>;
   close(): Promise<void>;
