@@ -6,6 +6,7 @@
 import { availableParallelism, cpus } from 'node:os';
 import { benchAggregation } from './aggregation.js';
 import { benchAlerts } from './alerts.js';
+import { benchKpiHistory } from './kpi-history.js';
 import { benchPii } from './pii.js';
 import { benchRelay } from './relay.js';
 import { benchRouting } from './routing.js';
@@ -58,6 +59,10 @@ const FLOORS: Record<string, Record<string, Floor>> = {
     recall: { text: '≥ 0.98 of labelled items', met: (v) => v >= 0.98 },
     precision: { text: '≥ 0.95 of masked spans', met: (v) => v >= 0.95 },
   },
+  kpiHistory: {
+    mb14Days5Intents: { text: '≤ 50 MB for 14 days of 5 intents', met: (v) => v <= 50 },
+    fourHourFiguresMs: { text: '< 250 ms for a review span', met: (v) => v < 250 },
+  },
   relay: {
     webhooksPerSec: { text: '≥ 2,000 webhooks/s written durably', met: (v) => v >= 2000 },
     p99Ms: { text: 'P99 < 50 ms to 2xx', met: (v) => v < 50 },
@@ -74,6 +79,7 @@ const BENCHES: { name: string; what: string; run: () => Promise<Figures> }[] = [
   { name: 'alerts', what: '50 rules over 10 intents, one tick per stream second', run: () => benchAlerts() },
   { name: 'sampling', what: '5M calls offered, 30-call draws from 48 hours', run: benchSampling },
   { name: 'pii', what: 'masking on the labelled transcript corpus', run: benchPii },
+  { name: 'kpiHistory', what: '14 days of a 5-intent launch in the KPI history, then a review span and the whole launch', run: benchKpiHistory },
   { name: 'relay', what: 'signed webhooks to fsync on loopback; a console catching up 100,000 calls', run: benchRelay },
 ];
 
