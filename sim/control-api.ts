@@ -9,18 +9,21 @@ export interface SimStats {
   emittedCalls: number;
   seq: number;
   faults: FaultName[];
+  /** The intents each fault is limited to; a fault on for every intent is not listed. */
+  faultIntents: Partial<Record<FaultName, string[]>>;
   simTime: string;
 }
 
 export interface SimControls {
   stats(): SimStats;
   faults(): FaultName[];
-  setFault(name: FaultName, on: boolean): void;
+  faultIntents(): Partial<Record<FaultName, string[]>>;
+  setFault(name: FaultName, on: boolean, intents?: string[]): void;
   streaming(): boolean;
   setStreaming(on: boolean): void;
 }
 
-const FaultToggleSchema = z.object({ name: z.enum(FAULT_NAMES), on: z.boolean() });
+const FaultToggleSchema = z.object({ name: z.enum(FAULT_NAMES), on: z.boolean(), intents: z.array(z.string().min(1)).optional() });
 const StreamToggleSchema = z.object({ on: z.boolean() });
 
 export function controlApi(token: string, controls: SimControls): Route {
@@ -34,13 +37,13 @@ export function controlApi(token: string, controls: SimControls): Route {
       case '/sim/faults': {
         requireBearer(req, token);
         if (req.method === 'GET') {
-          sendJson(res, 200, { faults: controls.faults() });
+          sendJson(res, 200, { faults: controls.faults(), faultIntents: controls.faultIntents() });
           return true;
         }
         requireMethod(req, 'POST');
-        const { name, on } = await readJson(req, FaultToggleSchema);
-        controls.setFault(name, on);
-        sendJson(res, 200, { faults: controls.faults() });
+        const { name, on, intents } = await readJson(req, FaultToggleSchema);
+        controls.setFault(name, on, intents);
+        sendJson(res, 200, { faults: controls.faults(), faultIntents: controls.faultIntents() });
         return true;
       }
       case '/sim/stream': {

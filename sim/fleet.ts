@@ -30,7 +30,8 @@ export interface FleetOptions {
 /** What the fleet reads, at each call's start, from the world around it. */
 export interface FleetInputs {
   routing(): RoutingState;
-  faults(): readonly FaultName[];
+  /** The faults on for calls of this intent. */
+  faults(intent: string): readonly FaultName[];
 }
 
 export type FleetOutput =
@@ -126,7 +127,7 @@ export class Fleet {
     const routing = this.inputs.routing();
     const plan = planCall(this.options.seed, index, this.options.intents);
     const route = decideRoute(routing, plan.intent, plan.shareRoll);
-    const faults = route === 'agent' && routing.agentVersion === this.options.faultyVersion ? this.inputs.faults() : [];
+    const faults = route === 'agent' && routing.agentVersion === this.options.faultyVersion ? this.inputs.faults(plan.intent) : [];
     const body = composeCall(plan, route, profileFor(faults));
     const id = encodeCallId({ run: this.options.run, index, route, faultMask: faultMask(faults) });
     const call = toCallRecord(

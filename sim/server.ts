@@ -31,8 +31,11 @@ export interface SimHandle {
   port: number;
   /** Bearer token of the routing API and the /sim/ controls. */
   token: string;
-  setFault(name: string, on: boolean): void;
+  /** Switches a fault for new calls; with `intents`, only calls of those intents get it. */
+  setFault(name: string, on: boolean, intents?: readonly string[]): void;
   faults(): FaultName[];
+  /** The intents each fault is limited to; a fault on for every intent is not listed. */
+  faultIntents(): Partial<Record<FaultName, string[]>>;
   pauseStream(): void;
   resumeStream(): void;
   dropConnections(): void;
@@ -84,14 +87,22 @@ export async function startSimulator(options: SimOptions = {}): Promise<SimHandl
     previousVersion: opts.previousVersion,
     now: startTime,
   });
-  const activeFaults = new Set<FaultName>(opts.scenarios);
+  /** Each fault on, with the intents it is limited to (null: every intent). */
+  const activeFaults = new Map<FaultName, ReadonlySet<string> | null>(opts.scenarios.map((f) => [f, null]));
   const faultList = (): FaultName[] => FAULT_NAMES.filter((f) => activeFaults.has(f));
+  const faultsFor = (intent: string): FaultName[] =>
+    FAULT_NAMES.filter((f) => {
+      const on = activeFaults.get(f);
+      return on === null || (on !== undefined && on.has(intent));
+    });
+  const faultIntents = (): Partial<Record<FaultName, string[]>> =>
+    Object.fromEntries([...activeFaults].flatMap(([f, intents]) => (intents ? [[f, [...intents]]] : [])));
   let appliedActions = 0;
   let emittedCalls = 0;
 
   const fleet = new Fleet(
     { seed: opts.seed, rate: opts.rate, intents: opts.intents, startTime, run, baseUrl: url, faultyVersion: opts.agentVersion },
-    { routing: () => routing, faults: faultList },
+    { routing: () => routing, faults: faultsFor },
   );
   const log = new EventLog(opts.bufferSize, (ref) => fleet.recall(ref));
   const stream = new StreamServer(io.of(STREAM_NAMESPACE), {
@@ -125,11 +136,13 @@ export async function startSimulator(options: SimOptions = {}): Promise<SimHandl
     stream.flush();
     return routing;
   };
-  const setFault = (name: string, on: boolean): void => {
+  const setFault = (name: string, on: boolean, intents?: readonly string[]): void => {
     const [fault] = parseFaultNames([name]);
     if (!fault) throw new Error('setFault: a scenario name is required');
+    const unknown = intents?.find((i) => !opts.intents.includes(i));
+    if (unknown !== undefined) throw new HttpError(400, `intents: unknown intent '${unknown}' (known: ${opts.intents.join(', ')})`);
     catchUp();
-    if (on) activeFaults.add(fault);
+    if (on) activeFaults.set(fault, intents && intents.length > 0 ? new Set(intents) : null);
     else activeFaults.delete(fault);
   };
   const stats = (): SimStats => ({
@@ -137,6 +150,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<SimHandl
     emittedCalls,
     seq: log.newestSeq,
     faults: faultList(),
+    faultIntents: faultIntents(),
     simTime: new Date(clock()).toISOString(),
   });
 
@@ -145,6 +159,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<SimHandl
     controlApi(token, {
       stats,
       faults: faultList,
+      faultIntents,
       setFault,
       streaming: () => !stream.isPaused,
       setStreaming: (on) => (on ? stream.resume() : stream.pause()),
@@ -163,6 +178,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<SimHandl
     token,
     setFault,
     faults: faultList,
+    faultIntents,
     pauseStream: () => stream.pause(),
     resumeStream: () => stream.resume(),
     dropConnections: () => stream.dropConnections(),
