@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { KPI_IDS, type KpiId } from './kpi.js';
-import { RoutingActionRequestSchema, RoutingStateSchema, type RoutingState } from './protocol.js';
+import { RoutingActionRequestSchema, RoutingStateSchema, type Route, type RoutingActionName, type RoutingState } from './protocol.js';
 
 /** Operator routing actions: the intent the console persists, and the outcome the renderer shows. */
 
@@ -33,7 +33,7 @@ export type ActionStatus = z.infer<typeof ActionStatusSchema>;
 export const ActionAppliedSchema = z.enum(['yes', 'no', 'unknown']);
 export type ActionApplied = z.infer<typeof ActionAppliedSchema>;
 
-export const ActionOutcomeSchema = z.object({
+const ActionOutcomeFields = {
   intentId: z.string().min(1),
   idempotencyKey: z.string().min(1),
   request: RoutingActionRequestSchema,
@@ -61,6 +61,15 @@ export const ActionOutcomeSchema = z.object({
    * the final outcome replaces this one (and is what the audit log records).
    */
   background: z.boolean().optional(),
+};
+
+export const ActionOutcomeSchema = z.object({
+  ...ActionOutcomeFields,
+  /**
+   * Set when one confirm carried out several actions (route the affected intents, then pause the
+   * ramp): each part as sent, read back and audited on its own; the fields above sum them up.
+   */
+  parts: z.array(z.object(ActionOutcomeFields)).optional(),
 });
 export type ActionOutcome = z.infer<typeof ActionOutcomeSchema>;
 
@@ -105,6 +114,27 @@ export interface EffectText {
 export interface AgentShareSince {
   calls: number;
   agent: number;
+}
+
+/** Calls started since a routing change, counted one by one as the stream reports them ended. */
+export interface NewCallCounts {
+  calls: number;
+  agent: number;
+  /** The agent's new calls by the version they ran on: what proves a rollback. */
+  agentVersions: Record<string, number>;
+  /** New calls of the intents the change moved, by route; null when it moved no intents in particular. */
+  targeted: Record<Route, number> | null;
+}
+
+/**
+ * What a routing provider can do. A provider that cannot route by intent (a phone-number adapter
+ * never learns the caller's intent before the call is answered) is not offered intent-scoped actions.
+ */
+export interface ProviderCapabilities {
+  actions: RoutingActionName[];
+  intentScoped: boolean;
+  /** Who the provider is, in the operator's words, for the message when something is refused. */
+  name: string;
 }
 
 export interface StreamConfirmation {

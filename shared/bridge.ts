@@ -35,6 +35,8 @@ export const BRIDGE_REQUESTS = {
       action: RoutingActionNameSchema,
       intents: z.array(z.string().min(1)).optional(),
       share: z.number().min(0).max(100).optional(),
+      /** Pause the ramp in the same confirm, after routing the intents. */
+      pauseRamp: z.boolean().optional(),
     })
     .strict(),
   'routing:execute': z.object({ intentId: z.string().min(1), reason: operatorReason }).strict(),
@@ -96,7 +98,10 @@ export const BRIDGE_REQUESTS = {
 } as const satisfies Record<BridgeChannel, z.ZodType>;
 
 export interface PreparedAction {
+  /** The first part; its id confirms them all. */
   intent: ActionIntent;
+  /** Every part one confirm sends, in order, each with its own idempotency key (one, or a route then a pause). */
+  steps: ActionIntent[];
   effect: EffectText;
   /** Calls in progress on the agent for the intents the action touches, estimated from the stream; null when unknown. */
   inProgress: InProgressEstimate | null;

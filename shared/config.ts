@@ -31,8 +31,10 @@ export const AlertRuleSchema = z.strictObject({
   noData: z.enum(['nodata', 'ok', 'keep']).default('nodata'),
   recommendedAction: z
     .strictObject({
-      action: z.enum(['pause_ramp', 'route_fallback', 'stop_all', 'rollback']),
+      action: z.enum(['pause_ramp', 'route_fallback', 'route_human', 'stop_all', 'rollback']),
       text: z.string(),
+      /** With a route: pause the ramp in the same confirm, as one step the operator confirms once. */
+      pauseRamp: z.boolean().default(false),
       autoAct: z.boolean().default(false),
       countdownSec: z.number().int().positive().default(60),
     })

@@ -1,9 +1,10 @@
-import type { ActionOutcome, ActionStep, InProgressEstimate, PendingAfterRestart, RecoveryReport } from './actions.js';
+import type { ActionOutcome, ActionStep, InProgressEstimate, PendingAfterRestart, ProviderCapabilities, RecoveryReport } from './actions.js';
 import type { AlertLogEntry, AutoActCountdown, BaselineSet, RuleState } from './alerts.js';
 import type { AlertRule } from './config.js';
 import type { KnownIssue, LaunchClock, ReviewRecord, ReviewStatus, ScheduledReview, ShiftOwner } from './cadence.js';
 import type { MetricsSnapshot } from './kpi.js';
 import type { RoutingState } from './protocol.js';
+import type { Recommendation } from './recommendation.js';
 
 /** What the core pushes to the renderer, a few times a second at most. */
 
@@ -79,6 +80,8 @@ export interface ActionsView {
     background: boolean;
   } | null;
   lastOutcome: ActionOutcome | null;
+  /** What the routing provider can do: the page offers nothing else. */
+  capabilities: ProviderCapabilities;
   /** Wall-clock ms when lastOutcome settled. */
   lastOutcomeAt: number | null;
   /** Proof from the stream and the KPIs after the last verified action. */
@@ -97,6 +100,8 @@ export interface AlertView {
   rule: AlertRule;
   state: RuleState;
   acknowledged: { by: string; at: number } | null;
+  /** The rule's recommended action aimed at the intents whose figures breach; null when it has none. */
+  recommendation: Recommendation | null;
 }
 
 export interface AlertsView {

@@ -5,8 +5,13 @@ import type { ConsoleState } from './store.js';
 /** What another screen asks the emergency controls to confirm (an alert's action, a review's rollback). */
 export interface EmergencyRequest {
   action: RoutingActionName;
+  /** Prefilled in the confirm, where the operator may change them before confirming. */
   intents?: string[];
   share?: number;
+  /** Pause the ramp in the same confirm (a route to fallback or to humans only). */
+  pauseRamp?: boolean;
+  /** Why these intents, shown beside them: the figures that single them out. */
+  basis?: string;
   reason?: string;
   /** Where the request came from, shown in the confirm. */
   origin: string;

@@ -77,7 +77,7 @@ const CountdownSchema = z
     ruleId: z.string().min(1),
     ruleName: z.string(),
     episode: Ms,
-    action: z.enum(['pause_ramp', 'route_fallback', 'stop_all', 'rollback']),
+    action: z.enum(['pause_ramp', 'route_fallback', 'route_human', 'stop_all', 'rollback']),
     scope: z.string().min(1),
     text: z.string(),
     startedAt: Ms,

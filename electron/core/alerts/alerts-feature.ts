@@ -2,7 +2,7 @@ import type { ActionOutcome } from '../../../shared/actions.js';
 import type { AlertTransition, AutoActCountdown, BaselineChange, BaselineSet, RuleState } from '../../../shared/alerts.js';
 import type { AlertRule } from '../../../shared/config.js';
 import type { AlertsView } from '../../../shared/console-state.js';
-import { KPI_IDS, KPIS, type KpiId, type WindowMinutes } from '../../../shared/kpi.js';
+import { KPI_IDS, KPIS, type KpiId, type MetricsSnapshot, type WindowMinutes } from '../../../shared/kpi.js';
 import type { RoutingActionRequest } from '../../../shared/protocol.js';
 import type { BridgeResponse } from '../../../shared/bridge.js';
 import { CONSOLE_OPERATOR, UNNAMED_OPERATOR } from '../../../shared/operator-text.js';
@@ -21,6 +21,7 @@ import {
 } from './baselines.js';
 import { rulesFromConfig } from './default-rules.js';
 import { evaluateRules } from './rule-engine.js';
+import { recommendationFor } from './targeting.js';
 import {
   baselineLine,
   countdownData,
@@ -43,6 +44,8 @@ export interface AutoActOptions {
   trigger: string;
   /** So an action still pending after a restart can ask whether its rule still breaches. */
   ruleId: string;
+  /** Pause the ramp too, after the route. */
+  pauseRamp?: boolean;
 }
 
 
@@ -71,6 +74,8 @@ export class AlertsFeature implements Feature {
   private states = new Map<string, RuleState>();
   private countdowns = new Map<string, AutoActCountdown>();
   private evaluatedAt: number | null = null;
+  /** The figures the rules were last judged on, which also aim their recommended actions. */
+  private snapshot: MetricsSnapshot | null = null;
 
   static async open(
     ctx: ConsoleContext,
@@ -107,7 +112,8 @@ export class AlertsFeature implements Feature {
         const state = this.states.get(rule.id);
         if (!state) return [];
         const ack = this.log.acknowledgement(rule.id);
-        return [{ rule, state, acknowledged: ack ? { by: ack.operator, at: ack.at } : null }];
+        const recommendation = recommendationFor(rule, this.snapshot, this.baselines.values);
+        return [{ rule, state, acknowledged: ack ? { by: ack.operator, at: ack.at } : null, recommendation }];
       }),
       log: [...this.log.entries()],
       countdowns: [...this.countdowns.values()],
@@ -127,6 +133,7 @@ export class AlertsFeature implements Feature {
     });
     this.states = result.states;
     this.evaluatedAt = tick.now;
+    this.snapshot = tick.stream.phase === 'live' ? tick.metrics : null;
     this.log.record(result.transitions);
     for (const t of result.transitions) this.announce(t);
     const countdownsChanged = this.stepCountdowns();
@@ -246,9 +253,11 @@ export class AlertsFeature implements Feature {
 
   /** A due countdown acts exactly once: stepAutoAct reports each as due in one step only. */
   private act(c: AutoActCountdown): void {
-    const request = autoActRequest(c);
+    const aimed = recommendationFor(this.rule(c.ruleId), this.snapshot, this.baselines.values);
+    const request = autoActRequest(c, aimed?.intents ?? null);
     this.auditCountdown(c, `Countdown for ${c.ruleName} ended: sending ${c.action} automatically`);
     const options: AutoActOptions = { kpis: [this.rule(c.ruleId).kpi], trigger: `alert: ${c.ruleName}`, ruleId: c.ruleId };
+    if (aimed?.pauseRamp) options.pauseRamp = true;
     this.executeAutomatic(request, options).then(
       (outcome) => {
         const text = outcomeNotification(c, outcome);

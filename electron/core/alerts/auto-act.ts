@@ -133,13 +133,17 @@ export function cancelCountdown(prev: Countdowns, ruleId: string, operator: stri
   return next;
 }
 
-/** The routing request a due countdown stands for. */
-export function autoActRequest(c: AutoActCountdown): RoutingActionRequest {
+/**
+ * The routing request a due countdown stands for: aimed at `intents` when the figures single some
+ * out at that moment, else at the rule's own scope.
+ */
+export function autoActRequest(c: AutoActCountdown, intents: readonly string[] | null = null): RoutingActionRequest {
   const request: RoutingActionRequest = {
     action: c.action,
     reason: `Automatic action after a ${Math.round((c.dueAt - c.startedAt) / 1000)} s countdown: ${c.ruleName}. ${c.text}`,
     operator: AUTO_ACT_OPERATOR,
   };
-  if (c.scope !== 'all') request.intents = [c.scope];
+  if (intents && intents.length > 0) request.intents = [...intents];
+  else if (c.scope !== 'all') request.intents = [c.scope];
   return request;
 }

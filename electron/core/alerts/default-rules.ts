@@ -35,8 +35,10 @@ const DEFAULT_RULES_INPUT: readonly unknown[] = [
     recoveryMin: 10,
     minSample: 30,
     severity: 'critical',
+    // Aimed at the intents whose own completion breaches (see targeting.ts), the ramp paused in the same confirm.
     recommendedAction: {
       action: 'route_fallback',
+      pauseRamp: true,
       text: 'Pause the ramp and route the affected intents to fallback',
     },
   },
@@ -121,8 +123,8 @@ const DEFAULT_RULES_INPUT: readonly unknown[] = [
     recommendedAction: { action: 'stop_all', text: 'Stop all traffic or roll back at once' },
   })),
   {
-    // The routing contract has no "send to humans" action; fallback is the nearest, and the
-    // text tells the operator what the checklist wants.
+    // A flow that loses context on transfer is stopped by sending its callers to people directly,
+    // not to a scripted fallback that would transfer them again.
     id: 'escalation-context',
     name: 'Escalations handed off without context',
     kpi: 'escalationCorrectness',
@@ -137,7 +139,7 @@ const DEFAULT_RULES_INPUT: readonly unknown[] = [
     minSample: 20,
     severity: 'critical',
     recommendedAction: {
-      action: 'route_fallback',
+      action: 'route_human',
       text: 'Stop the affected flow and send those calls to humans',
     },
   },

@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import type { ProviderCapabilities } from '../../../shared/actions.js';
 import {
   describeZodError,
+  RoutingActionNameSchema,
   RoutingStateSchema,
+  type RoutingActionName,
   type RoutingActionRequest,
   type RoutingState,
 } from '../../../shared/protocol.js';
@@ -11,6 +14,36 @@ import { redact } from '../audit/redact.js';
 export interface RoutingProvider {
   getState(signal?: AbortSignal): Promise<RoutingState>;
   applyAction(req: RoutingActionRequest, idempotencyKey: string, signal?: AbortSignal): Promise<RoutingState>;
+  /**
+   * What this provider can do. An adapter to a platform that cannot do everything API v1 can
+   * declares it, so nothing it cannot do is offered; left out, the provider speaks API v1 in full.
+   */
+  readonly capabilities?: ProviderCapabilities;
+  /** The steps to do by hand on the provider's own console, for a launch whose configuration names none. */
+  manualSteps?(action: RoutingActionName): string[];
+  /** Where a call's recording can be fetched now, with the provider's credentials: a platform's signed links expire. */
+  recordingSource?(call: RecordingCall, signal?: AbortSignal): Promise<RecordingSource | null>;
+}
+
+export interface RecordingCall {
+  id: string;
+  recordingUrl?: string | undefined;
+}
+
+export interface RecordingSource {
+  url: string;
+  headers: Record<string, string>;
+}
+
+/** Routing provider API v1 offers every action, each intent-scoped one by intent. */
+export const API_V1_CAPABILITIES: ProviderCapabilities = {
+  actions: [...RoutingActionNameSchema.options],
+  intentScoped: true,
+  name: 'the routing provider (API v1)',
+};
+
+export function capabilitiesOf(provider: RoutingProvider): ProviderCapabilities {
+  return provider.capabilities ?? API_V1_CAPABILITIES;
 }
 
 export type RoutingErrorKind = 'refused' | 'network' | 'timeout' | 'aborted' | 'http' | 'bad_reply';
@@ -38,6 +71,7 @@ export interface HttpRoutingProviderOptions {
 const ErrorBodySchema = z.looseObject({ error: z.string() });
 
 export class HttpRoutingProvider implements RoutingProvider {
+  readonly capabilities = API_V1_CAPABILITIES;
   private readonly base: string;
   private readonly where: string;
 

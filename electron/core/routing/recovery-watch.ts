@@ -1,4 +1,5 @@
-import type { AgentShareSince, KpiRecovery, RecoveryReport, StreamConfirmation } from '../../../shared/actions.js';
+import type { AgentShareSince, KpiRecovery, NewCallCounts, RecoveryReport, StreamConfirmation } from '../../../shared/actions.js';
+import { listOfIntents } from '../../../shared/action-text.js';
 import { KPIS, kpiStatus, type KpiId, type KpiValues } from '../../../shared/kpi.js';
 import type { RoutingActionRequest, RoutingState } from '../../../shared/protocol.js';
 import { formatDuration, formatFigure } from '../../../shared/format.js';
@@ -26,13 +27,28 @@ export interface RecoveryInput {
   now: number;
   /** Calls that started at or after the change. */
   agentShare: AgentShareSince;
+  /**
+   * The same calls counted one by one, by version and for the intents the change moved: the
+   * proof of a rollback and of a route of some intents. Without it a rollback can only be judged
+   * by the agent's share, and the text says so.
+   */
+  newCalls?: NewCallCounts;
   /** KPI values over a short recent window. */
   kpis: KpiValues;
 }
 
+type ShareExpectation = { kind: 'share'; target: number; atMost: boolean };
+
 type StreamExpectation =
-  | { kind: 'share'; target: number; atMost: boolean }
-  | { kind: 'fallbackRose'; before: number };
+  | ShareExpectation
+  | { kind: 'targeted'; route: 'fallback' | 'human'; intents: string[]; fallbackBefore: number }
+  | { kind: 'version'; version: string; share: ShareExpectation }
+  | { kind: 'frozen'; share: ShareExpectation };
+
+/** A paused ramp is proven by its share holding this long, not by one reading that happens to match. */
+export const FROZEN_HOLD_MS = 2 * 60_000;
+/** Share of the agent's new calls that must run the version rolled back to; the rest is platform lag. */
+const VERSION_SHARE = 0.98;
 
 /**
  * Proves an action from the stream instead of trusting the provider's 200: first that new calls
@@ -84,26 +100,7 @@ export class RecoveryWatch {
 
   private checkStream(input: RecoveryInput, elapsed: number, timeUp: boolean): void {
     if (this.streamConfirmed) return;
-    const { calls, agent } = input.agentShare;
-    const exp = this.expectation;
-    let confirmed: string | null = null;
-    let waiting: string;
-    if (exp.kind === 'fallbackRose') {
-      const rate = input.kpis.fallbackRate;
-      if (rate !== null && rate > exp.before && calls > 0) {
-        confirmed = `fallback rate rose to ${formatFigure(rate, 'ratio')} (was ${formatFigure(exp.before, 'ratio')})`;
-      }
-      waiting = rate === null ? 'no fallback figure yet' : `fallback rate ${formatFigure(rate, 'ratio')}, was ${formatFigure(exp.before, 'ratio')}`;
-    } else if (calls < this.minCalls) {
-      waiting = `${calls} of ${this.minCalls} new calls needed to judge`;
-    } else {
-      const share = agent / calls;
-      const seen = `${agent} of ${calls} new calls went to the agent`;
-      if (shareMatches(exp, share, calls)) {
-        confirmed = exp.target === 0 ? seen : `the agent took ${formatFigure(share, 'ratio')} of ${calls} new calls (${targetWords(exp)})`;
-      }
-      waiting = `${seen} (${targetWords(exp)})`;
-    }
+    const { confirmed, waiting } = this.judgeStream(this.expectation, input, elapsed);
     if (confirmed !== null) {
       this.streamConfirmed = {
         atMs: input.now,
@@ -116,6 +113,72 @@ export class RecoveryWatch {
         ? `Not confirmed by the stream after ${formatDuration(this.giveUpAfterMs)}: ${waiting}`
         : `Waiting for the stream: ${waiting}`;
     }
+  }
+
+  private judgeStream(exp: StreamExpectation, input: RecoveryInput, elapsed: number): { confirmed: string | null; waiting: string } {
+    const { calls, agent } = input.agentShare;
+    switch (exp.kind) {
+      case 'targeted':
+        return this.judgeTargeted(exp, input);
+      case 'version':
+        return input.newCalls ? this.judgeVersion(exp.version, input.newCalls) : this.judgeShare(exp.share, calls, agent, ' (versions not counted)');
+      case 'frozen': {
+        const judged = this.judgeShare(exp.share, calls, agent, '');
+        if (judged.confirmed === null) return judged;
+        if (elapsed < FROZEN_HOLD_MS) return { confirmed: null, waiting: `${judged.confirmed}; watching it hold for ${formatDuration(FROZEN_HOLD_MS)}` };
+        return { confirmed: `the agent's share held over ${formatDuration(elapsed)}: ${judged.confirmed}`, waiting: '' };
+      }
+      case 'share':
+        return this.judgeShare(exp, calls, agent, '');
+    }
+  }
+
+  private judgeShare(exp: ShareExpectation, calls: number, agent: number, note: string): { confirmed: string | null; waiting: string } {
+    if (calls < this.minCalls) return { confirmed: null, waiting: `${calls} of ${this.minCalls} new calls needed to judge` };
+    const share = agent / calls;
+    const seen = `${agent} of ${calls} new calls went to the agent`;
+    if (!shareMatches(exp, share, calls)) return { confirmed: null, waiting: `${seen} (${targetWords(exp)})${note}` };
+    const confirmed = exp.target === 0 ? seen : `the agent took ${formatFigure(share, 'ratio')} of ${calls} new calls (${targetWords(exp)})`;
+    return { confirmed: `${confirmed}${note}`, waiting: '' };
+  }
+
+  /** A rollback holds when the agent's new calls run the version it returned to, not merely when the agent takes calls. */
+  private judgeVersion(version: string, counts: NewCallCounts): { confirmed: string | null; waiting: string } {
+    const agentCalls = counts.agent;
+    if (agentCalls < this.minCalls) return { confirmed: null, waiting: `${agentCalls} of ${this.minCalls} new agent calls needed to judge the version` };
+    const on = counts.agentVersions[version] ?? 0;
+    const seen = `${on} of ${agentCalls} new agent calls ran ${version}`;
+    if (on / agentCalls >= VERSION_SHARE) return { confirmed: seen, waiting: '' };
+    const others = Object.entries(counts.agentVersions)
+      .filter(([v]) => v !== version)
+      .map(([v, n]) => `${n} on ${v}`)
+      .join(', ');
+    return { confirmed: null, waiting: `${seen}; ${others} (expected ${version})` };
+  }
+
+  /** A route of some intents holds when their new calls all take the new route; the other intents say nothing about it. */
+  private judgeTargeted(
+    exp: Extract<StreamExpectation, { kind: 'targeted' }>,
+    input: RecoveryInput,
+  ): { confirmed: string | null; waiting: string } {
+    const where = exp.route === 'human' ? 'the human line' : 'fallback';
+    const which = listOfIntents(exp.intents);
+    const t = input.newCalls?.targeted;
+    if (!t) {
+      if (exp.route === 'human') return { confirmed: null, waiting: `no per-intent counts of new ${which} calls yet` };
+      // Without per-intent counts, a fallback of some intents shows as a rise in the overall fallback rate.
+      const rate = input.kpis.fallbackRate;
+      const before = formatFigure(exp.fallbackBefore, 'ratio');
+      if (rate !== null && rate > exp.fallbackBefore && input.agentShare.calls > 0) {
+        return { confirmed: `fallback rate rose to ${formatFigure(rate, 'ratio')} (was ${before})`, waiting: '' };
+      }
+      return { confirmed: null, waiting: rate === null ? 'no fallback figure yet' : `fallback rate ${formatFigure(rate, 'ratio')}, was ${before}` };
+    }
+    const n = t.agent + t.fallback + t.human;
+    const need = Math.max(1, Math.ceil(this.minCalls / 2));
+    if (n < need) return { confirmed: null, waiting: `${n} of ${need} new ${which} calls needed to judge` };
+    if (t[exp.route] === n) return { confirmed: `all ${n} new ${which} calls went to ${where}`, waiting: '' };
+    return { confirmed: null, waiting: `${t[exp.route]} of ${n} new ${which} calls went to ${where}, ${t.agent} to the agent (expected all to ${where})` };
   }
 
   private checkKpi(kpi: KpiId, input: RecoveryInput, elapsed: number, timeUp: boolean): KpiRecovery {
@@ -141,10 +204,21 @@ function expectationFor(action: RoutingActionRequest, after: RoutingState, fallb
   if (after.mode === 'stopped' || (routes.length > 0 && routes.every((r) => r !== 'agent'))) {
     return { kind: 'share', target: 0, atMost: false };
   }
-  // Some intents only: the per-intent split is not in the input, so the overall fallback share shows it.
-  if (action.action === 'route_fallback') return { kind: 'fallbackRose', before: fallbackBefore ?? 0 };
-  const target = after.agentShare / 100;
-  return { kind: 'share', target, atMost: routes.some((r) => r !== 'agent') };
+  const share: ShareExpectation = { kind: 'share', target: after.agentShare / 100, atMost: routes.some((r) => r !== 'agent') };
+  switch (action.action) {
+    case 'route_fallback':
+    case 'route_human': {
+      const intents = action.intents && action.intents.length > 0 ? action.intents : Object.keys(after.intents);
+      const route = action.action === 'route_fallback' ? 'fallback' : 'human';
+      return { kind: 'targeted', route, intents, fallbackBefore: fallbackBefore ?? 0 };
+    }
+    case 'rollback':
+      return { kind: 'version', version: after.agentVersion, share };
+    case 'pause_ramp':
+      return { kind: 'frozen', share };
+    default:
+      return share;
+  }
 }
 
 /** Within sampling noise of the target: three standard errors, or 5 points, whichever is wider. */

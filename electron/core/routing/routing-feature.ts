@@ -8,10 +8,13 @@ import { autoActOperator } from '../../../shared/operator-text.js';
 import type { CallRecord, RoutingActionName, RoutingActionRequest, RoutingState } from '../../../shared/protocol.js';
 import { actionAuditEntry } from './action-entry.js';
 import { ActionExecutor, type PendingCheck } from './action-executor.js';
-import { describeEffect, intentsTouched } from './effect-text.js';
+import { combinedOutcome } from './combined-outcome.js';
+import { describeSteps, intentsTouched } from './effect-text.js';
 import { expectedStateHolds } from './expected-state.js';
+import { NewCallCounter, RecentCalls } from './new-calls.js';
 import { backgroundText } from './outcome-text.js';
-import type { RoutingProvider } from './provider.js';
+import { requestsFor, type ActionAsked } from './prepare-request.js';
+import { capabilitiesOf, type RoutingProvider } from './provider.js';
 import { RecoveryWatch } from './recovery-watch.js';
 import type { ConsoleContext, Feature, Handlers, Tick } from '../engine/feature.js';
 import { BoundedMap } from '../lib/bounded-map.js';
@@ -47,11 +50,15 @@ export interface AutomaticActionOptions {
   trigger?: string;
   /** The rule whose countdown acted, asked again if the action is still pending after a restart. */
   ruleId?: string;
+  /** Pause the ramp too, after the route: one decision, two provider actions. */
+  pauseRamp?: boolean;
 }
 
 interface RunContext {
   trigger?: string;
   kpis?: KpiId[];
+  /** False for the later parts of one confirm: the watch follows the part meant to fix the KPIs. */
+  watch?: boolean;
   /** Recorded with the entry: who confirmed an action from before a restart, and why. */
   resumed?: { decidedBy: string; reason: string | null };
 }
@@ -76,6 +83,7 @@ const LATE = Symbol('late');
 
 interface Watching {
   watch: RecoveryWatch;
+  counter: NewCallCounter;
   startedAt: number;
   report: RecoveryReport;
   note: string;
@@ -86,7 +94,9 @@ export class RoutingFeature implements Feature {
   readonly handlers: Pick<Handlers, RoutingChannels>;
   private readonly executor: ActionExecutor;
   private readonly estimator: InProgressEstimator;
-  private readonly prepared = new BoundedMap<string, ActionIntent>(PREPARED_KEPT);
+  /** By the first part's intent id: every part one confirm stands for, in the order they are sent. */
+  private readonly prepared = new BoundedMap<string, ActionIntent[]>(PREPARED_KEPT);
+  private readonly recentCalls = new RecentCalls();
   private readonly executions = new BoundedMap<string, Promise<ActionOutcome>>(EXECUTIONS_KEPT);
   /** By idempotency key: what the provider wrapper reports attempts against. */
   private readonly flights = new Map<string, Flight>();
@@ -158,13 +168,15 @@ export class RoutingFeature implements Feature {
     const automatic: NonNullable<ActionIntent['automatic']> = { trigger };
     if (options.ruleId !== undefined) automatic.ruleId = options.ruleId;
     if (options.kpis !== undefined) automatic.kpis = options.kpis;
-    const intent = this.executor.prepare(
-      { ...req, operator: autoActOperator(this.ownerOrNull()) },
-      this.ctx.routingView().state ?? undefined,
-      automatic,
+    const operator = autoActOperator(this.ownerOrNull());
+    const before = this.ctx.routingView().state;
+    const asked: ActionAsked = { action: req.action, ...(req.intents ? { intents: req.intents } : {}), ...(req.share !== undefined ? { share: req.share } : {}) };
+    if (options.pauseRamp) asked.pauseRamp = true;
+    const steps = requestsFor(asked, operator, this.knownIntents(before), capabilitiesOf(this.provider)).map((r) =>
+      this.executor.prepare(req.reason !== undefined ? { ...r, reason: req.reason } : r, before ?? undefined, automatic),
     );
     // The caller (the alert's countdown) tells the operator the outcome, naming its rule.
-    return this.run(intent, { trigger, kpis: options.kpis });
+    return this.runSteps(steps, { trigger, kpis: options.kpis });
   }
 
   view(): ActionsView {
@@ -174,6 +186,7 @@ export class RoutingFeature implements Feature {
       inFlight: inFlight ? { ...inFlight, maxAttempts: this.maxAttempts() } : null,
       lastOutcome: this.lastOutcome,
       lastOutcomeAt: this.lastOutcomeAt,
+      capabilities: capabilitiesOf(this.provider),
       recovery: this.watching?.report ?? null,
       recoveryNote: this.watching?.note ?? null,
       inProgressEstimate: this.inProgress(null),
@@ -184,6 +197,8 @@ export class RoutingFeature implements Feature {
 
   onCall(call: CallRecord): void {
     this.estimator.onCall(call);
+    const seen = this.recentCalls.record(call);
+    if (seen) this.watching?.counter.add(seen);
   }
 
   tick(tick: Tick): void {
@@ -195,6 +210,7 @@ export class RoutingFeature implements Feature {
     w.report = w.watch.update({
       now: streamTime,
       agentShare: this.ctx.metrics.agentShareSince(w.startedAt, streamTime),
+      newCalls: w.counter.snapshot(),
       kpis: tick.metrics.windows[RECOVERY_WINDOW].overall.kpis,
     });
   }
@@ -204,26 +220,21 @@ export class RoutingFeature implements Feature {
     this.executor.stop();
   }
 
-  private prepare(req: { action: RoutingActionName; intents?: string[]; share?: number }): PreparedAction {
+  private prepare(asked: ActionAsked): PreparedAction {
     const operator = this.ctx.operator();
     const before = this.ctx.routingView().state;
-    const request: RoutingActionRequest = { action: req.action, operator };
-    if (req.share !== undefined) {
-      if (req.action !== 'set_share') throw new Error(`share: only "set_share" takes a share, not "${req.action}"`);
-      request.share = req.share;
-    }
-    if (req.intents !== undefined && req.intents.length > 0) {
-      if (req.action !== 'route_fallback') throw new Error(`intents: only "route_fallback" takes intents, not "${req.action}"`);
-      const known = before ? Object.keys(before.intents) : this.ctx.config.intents;
-      const unknown = req.intents.find((i) => !known.includes(i));
-      if (unknown !== undefined) throw new Error(`intents: unknown intent "${unknown}" (known: ${known.join(', ')})`);
-      request.intents = [...new Set(req.intents)];
-    }
+    const requests = requestsFor(asked, operator, this.knownIntents(before), capabilitiesOf(this.provider));
     // Unknown state (provider unreachable) stays undefined so a rollback fetches it before sending.
-    const intent = this.executor.prepare(request, before ?? undefined);
+    const steps = requests.map((r) => this.executor.prepare(r, before ?? undefined));
+    const [intent] = steps;
+    if (!intent) throw new Error(`action: nothing to send for "${asked.action}"`);
     const inProgress = this.inProgress(intentsTouched(intent.req, before));
-    this.prepared.set(intent.id, intent);
-    return { intent, effect: describeEffect(intent.req, before, inProgress), inProgress };
+    this.prepared.set(intent.id, steps);
+    return { intent, steps, effect: describeSteps(requests, before, inProgress), inProgress };
+  }
+
+  private knownIntents(state: RoutingState | null): string[] {
+    return state ? Object.keys(state.intents) : this.ctx.config.intents;
   }
 
   /** The estimate for some intents (all when null), marked stale while the stream is. */
@@ -243,10 +254,31 @@ export class RoutingFeature implements Feature {
       );
     }
     this.prepared.delete(intentId);
-    const intent = reason ? { ...prepared, req: { ...prepared.req, reason } } : prepared;
-    const run = this.run(intent, {});
+    const steps = reason ? prepared.map((step) => ({ ...step, req: { ...step.req, reason } })) : prepared;
+    const run = this.runSteps(steps, {});
     this.executions.set(intentId, run);
     return run;
+  }
+
+  /**
+   * The parts of one confirm, one after the other within one deadline, each with its own
+   * idempotency key, read-back and audit entry; the outcome says which part held.
+   */
+  private async runSteps(steps: ActionIntent[], context: RunContext): Promise<ActionOutcome> {
+    const [only] = steps;
+    if (!only) throw new Error('action: nothing to send');
+    if (steps.length === 1) return this.run(only, context);
+    const dueAt = this.ctx.now() + this.ctx.config.routing.deadlineMs;
+    const label = steps.map((s) => actionLabel(s.req)).join(', then ');
+    const parts: ActionOutcome[] = [];
+    for (const [i, step] of steps.entries()) {
+      const trigger = `${context.trigger ? `${context.trigger}; ` : ''}part ${i + 1} of ${steps.length} of one confirm: ${label}`;
+      parts.push(await this.run(step, { ...context, trigger, watch: i === 0 }, Math.max(0, dueAt - this.ctx.now())));
+    }
+    const outcome = combinedOutcome(parts);
+    this.lastOutcome = outcome;
+    this.lastOutcomeAt = this.ctx.now();
+    return outcome;
   }
 
   /**
@@ -254,7 +286,7 @@ export class RoutingFeature implements Feature {
    * something by the deadline whatever the provider does: past it, that the console is still
    * trying; the final outcome then replaces it and arrives as a notification.
    */
-  private async run(intent: ActionIntent, context: RunContext): Promise<ActionOutcome> {
+  private async run(intent: ActionIntent, context: RunContext, deadlineMs = this.ctx.config.routing.deadlineMs): Promise<ActionOutcome> {
     const figures = this.figuresOnScreen();
     const flight: Flight = {
       intentId: intent.id,
@@ -271,7 +303,7 @@ export class RoutingFeature implements Feature {
       .then((outcome) => this.settle(outcome, intent.before ?? null, figures, context));
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<typeof LATE>((r) => {
-      timer = setTimeout(() => r(LATE), this.ctx.config.routing.deadlineMs);
+      timer = setTimeout(() => r(LATE), deadlineMs);
     });
     try {
       const first = await Promise.race([settled, late]);
@@ -313,7 +345,7 @@ export class RoutingFeature implements Feature {
     if (outcome.readBack) this.ctx.observeRouting(outcome.readBack, 'provider');
     this.lastOutcome = outcome;
     this.lastOutcomeAt = this.ctx.now();
-    if (outcome.status === 'verified' && outcome.readBack) this.startWatch(outcome, figures, context.kpis);
+    if (outcome.status === 'verified' && outcome.readBack && context.watch !== false) this.startWatch(outcome, figures, context.kpis);
     const entry = actionAuditEntry(outcome, { figures: figures.values, trigger: context.trigger });
     const stream = this.ctx.streamStatus();
     try {
@@ -340,7 +372,7 @@ export class RoutingFeature implements Feature {
   private startWatch(outcome: ActionOutcome, figures: ScreenFigures, named: KpiId[] | undefined): void {
     const after = outcome.readBack;
     if (!after) return;
-    const plan = recoveryPlan(outcome.request, after, named);
+    const plan = recoveryPlan(outcome.request, after, named, figures.outOfTarget ?? undefined);
     const watch = new RecoveryWatch({
       action: outcome.request,
       after,
@@ -348,9 +380,13 @@ export class RoutingFeature implements Feature {
       fallbackRateBefore: figures.recentFallbackRate,
     });
     const label = `${actionLabel(outcome.request)} by ${outcome.request.operator}`;
+    const startedAt = Date.parse(after.updatedAt);
+    const req = outcome.request;
+    const targeted = req.intents && req.intents.length > 0 ? req.intents : null;
     this.watching = {
       watch,
-      startedAt: Date.parse(after.updatedAt),
+      counter: this.recentCalls.counterSince(startedAt, targeted),
+      startedAt,
       report: watch.report(),
       note: plan.note ? `${label}. ${plan.note}` : label,
     };

@@ -1,4 +1,4 @@
-import type { KpiId, MetricsSnapshot, WindowMinutes } from '../../../shared/kpi.js';
+import { KPI_IDS, KPIS, kpiStatus, type KpiId, type MetricsSnapshot, type WindowMinutes } from '../../../shared/kpi.js';
 
 /** The figures an audit entry quotes: what the dashboard showed when the operator confirmed. */
 export const KEY_FIGURES = ['turnLatencyP95', 'taskCompletion', 'agentErrorRate', 'fallbackRate', 'callRate'] as const satisfies readonly KpiId[];
@@ -14,6 +14,11 @@ export interface ScreenFigures {
   asOf: string | null;
   /** The short window's fallback rate, the baseline a partial fallback is checked against. */
   recentFallbackRate: number | null;
+  /**
+   * The KPIs beyond their target in the dashboard's window: the only ones an action can be said
+   * to bring back. Null without figures, when nobody knows.
+   */
+  outOfTarget: KpiId[] | null;
 }
 
 export function screenFigures(snapshot: MetricsSnapshot | null): ScreenFigures {
@@ -24,5 +29,6 @@ export function screenFigures(snapshot: MetricsSnapshot | null): ScreenFigures {
     windowMin: KEY_FIGURES_WINDOW,
     asOf: snapshot ? new Date(snapshot.now).toISOString() : null,
     recentFallbackRate: snapshot?.windows[RECOVERY_WINDOW].overall.kpis.fallbackRate ?? null,
+    outOfTarget: overall ? KPI_IDS.filter((k) => kpiStatus(KPIS[k], overall.kpis[k]) === 'bad') : null,
   };
 }

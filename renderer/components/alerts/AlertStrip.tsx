@@ -54,9 +54,8 @@ export function AlertStrip() {
 }
 
 function AlertLine({ alert, countdown }: { alert: AlertView; countdown: AutoActCountdown | null }) {
-  const { rule, state, acknowledged } = alert;
+  const { rule, state, acknowledged, recommendation: action } = alert;
   const [error, setError] = useState<string | null>(null);
-  const action = rule.recommendedAction;
   const send = (channel: 'alerts:acknowledge' | 'alerts:cancel-auto-act') => {
     setError(null);
     invoke(channel, { ruleId: rule.id }).catch((e: unknown) => setError(errorText(e)));
@@ -82,13 +81,16 @@ function AlertLine({ alert, countdown }: { alert: AlertView; countdown: AutoActC
             onClick={() =>
               useConsole.getState().openEmergency({
                 action: action.action,
-                intents: rule.scope !== 'all' ? [rule.scope] : undefined,
+                ...(action.intents ? { intents: action.intents } : {}),
+                ...(action.pauseRamp ? { pauseRamp: true } : {}),
+                ...(action.basis ? { basis: action.basis } : {}),
                 reason: state.reason,
                 origin: `alert: ${rule.name}`,
               })
             }
+            title={action.basis || undefined}
           >
-            {action.text}
+            {action.label}
           </button>
         )}
         {state.firedAt !== undefined &&

@@ -6,7 +6,7 @@ import { KPIS, type KpiId } from '../../../shared/kpi.js';
 import { selectAlertsView } from '../../state/alerts.js';
 import { useConsole } from '../../state/store.js';
 import { Time } from '../common/Time.js';
-import { scopeText, SEVERITY_WORDS, STATE_WORDS, thresholdText } from './alert-format.js';
+import { needsAttention, scopeText, SEVERITY_WORDS, STATE_WORDS, thresholdText } from './alert-format.js';
 import { AlertHistory } from './AlertHistory.js';
 import { BaselinePanel } from './BaselinePanel.js';
 import { MuteToggle } from './MuteToggle.js';
@@ -112,7 +112,8 @@ function RuleRow({ alert, baseline, countdown }: { alert: AlertView; baseline: n
         )}
       </td>
       <td>
-        {action ? action.text : '—'}
+        {alert.recommendation ? alert.recommendation.label : '—'}
+        {alert.recommendation?.basis && needsAttention(state) && <div className="muted small">{alert.recommendation.basis}</div>}
         {action?.autoAct && <div className="muted small">acts on its own after a {action.countdownSec} s countdown</div>}
         {countdown && countdown.status !== 'counting' && <div className="muted small">{countdownText(countdown)}</div>}
       </td>

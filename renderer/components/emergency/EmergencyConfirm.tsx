@@ -4,7 +4,7 @@ import type { PreparedAction } from '../../../shared/bridge.js';
 import { selectOperator } from '../../state/snapshot.js';
 import { selectInFlight, selectLastOutcome, type EmergencyRequest } from '../../state/emergency.js';
 import { useConsole } from '../../state/store.js';
-import { ACTION_TITLES, actionStepText } from '../../../shared/action-text.js';
+import { ACTION_TITLES, actionStepText, intentWords, isIntentScoped } from '../../../shared/action-text.js';
 import { OutcomeText } from './OutcomeText.js';
 import './emergency.css';
 import { errorText, invoke } from '../../bridge/invoke.js';
@@ -30,8 +30,13 @@ function ConfirmDialog({ request }: { request: EmergencyRequest }) {
   const owner = useConsole(selectOperator);
   const streamPhase = useConsole((s) => s.snapshot?.stream.phase);
   const inFlight = useConsole(selectInFlight);
+  const byIntent = useConsole((s) => s.snapshot?.actions.capabilities.intentScoped ?? true);
   const [phase, setPhase] = useState<Phase>({ kind: 'preparing' });
   const [reason, setReason] = useState(request.reason ?? '');
+  const [intents, setIntents] = useState<string[]>(request.intents ?? []);
+  const [pauseRamp, setPauseRamp] = useState(request.pauseRamp ?? false);
+  // The operator's choice of intents and pause, as one value the prepare below depends on.
+  const choice = JSON.stringify({ intents, pauseRamp });
   const [attempt, setAttempt] = useState(0);
   // A second click lands before React re-renders the disabled button; this ref refuses it.
   const sent = useRef(false);
@@ -42,15 +47,22 @@ function ConfirmDialog({ request }: { request: EmergencyRequest }) {
   const generation = useRef(0);
 
   useEffect(() => {
+    setReason(request.reason ?? '');
+    setIntents(request.intents ?? []);
+    setPauseRamp(request.pauseRamp ?? false);
+  }, [request]);
+
+  useEffect(() => {
     generation.current += 1;
     sent.current = false;
-    setReason(request.reason ?? '');
     setPhase({ kind: 'preparing' });
     let cancelled = false;
+    const chosen = JSON.parse(choice) as { intents: string[]; pauseRamp: boolean };
     const req = {
       action: request.action,
-      ...(request.intents && request.intents.length > 0 ? { intents: request.intents } : {}),
+      ...(chosen.intents.length > 0 ? { intents: chosen.intents } : {}),
       ...(request.share !== undefined ? { share: request.share } : {}),
+      ...(chosen.pauseRamp ? { pauseRamp: true } : {}),
     };
     invoke('routing:prepare', req).then(
       (prepared) => !cancelled && setPhase({ kind: 'ready', prepared }),
@@ -59,7 +71,7 @@ function ConfirmDialog({ request }: { request: EmergencyRequest }) {
     return () => {
       cancelled = true;
     };
-  }, [request, attempt]);
+  }, [request, attempt, choice]);
 
   useEffect(() => {
     reasonField.current?.focus();
@@ -126,6 +138,16 @@ function ConfirmDialog({ request }: { request: EmergencyRequest }) {
               {phase.error}
             </p>
           ))}
+        {isIntentScoped(request.action) && byIntent && (
+          <IntentPicker
+            chosen={intents}
+            onChange={setIntents}
+            basis={request.basis}
+            pauseRamp={pauseRamp}
+            onPauseRamp={setPauseRamp}
+            disabled={phase.kind === 'sending' || settled}
+          />
+        )}
         {prepared && (
           <dl className="em-effect">
             <dt>New calls</dt>
@@ -180,6 +202,41 @@ function ConfirmDialog({ request }: { request: EmergencyRequest }) {
         </div>
       </div>
     </div>
+  );
+}
+
+/**
+ * The intents a route applies to, prefilled from where the figures point and open to change: the
+ * operator may know better than the figures. None ticked routes every intent.
+ */
+function IntentPicker(props: {
+  chosen: string[];
+  onChange: (intents: string[]) => void;
+  basis: string | undefined;
+  pauseRamp: boolean;
+  onPauseRamp: (on: boolean) => void;
+  disabled: boolean;
+}) {
+  const routing = useConsole((s) => s.snapshot?.routing.state);
+  const configured = useConsole((s) => s.snapshot?.intents);
+  const known = routing ? Object.keys(routing.intents) : (configured ?? []);
+  const { chosen, onChange, disabled } = props;
+  const toggle = (intent: string, on: boolean) => onChange(known.filter((i) => (i === intent ? on : chosen.includes(i))));
+  return (
+    <fieldset className="em-fallback em-intents" aria-label="Intents to route">
+      <legend>Intents to route ({chosen.length === 0 ? 'none ticked: every intent' : `${chosen.length} of ${known.length}`})</legend>
+      {known.map((intent) => (
+        <label key={intent}>
+          <input type="checkbox" checked={chosen.includes(intent)} disabled={disabled} onChange={(e) => toggle(intent, e.target.checked)} />
+          {intentWords(intent)}
+        </label>
+      ))}
+      {props.basis && <p className="muted em-basis">{props.basis}</p>}
+      <label className="em-pause-too">
+        <input type="checkbox" checked={props.pauseRamp} disabled={disabled} onChange={(e) => props.onPauseRamp(e.target.checked)} />
+        Also pause the ramp (sent after the route, verified on its own)
+      </label>
+    </fieldset>
   );
 }
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { InProgressEstimate, PendingAfterRestart } from '../../../shared/actions.js';
 import type { ActionsView, RoutingView } from '../../../shared/console-state.js';
+import type { RoutingActionName } from '../../../shared/protocol.js';
 import { formatDuration } from '../../../shared/format.js';
 import { emergencyShortcutAria, emergencyShortcutLabel, isMacPlatform } from '../../../shared/shortcuts.js';
 import { ACTION_TITLES, actionLabel, actionStepText, titleOfAction } from '../../../shared/action-text.js';
@@ -114,6 +115,9 @@ function ProviderState({ routing, now }: { routing: RoutingView; now: number }) 
 
 function ActionButtons({ routing, intents }: { routing: RoutingView; intents: string[] }) {
   const openEmergency = useConsole((s) => s.openEmergency);
+  const capabilities = useConsole((s) => s.snapshot?.actions.capabilities);
+  const can = (action: RoutingActionName) => capabilities?.actions.includes(action) ?? true;
+  const byIntent = capabilities?.intentScoped ?? true;
   const [chosen, setChosen] = useState<string[]>([]);
   const [share, setShare] = useState('');
   const known = routing.state ? Object.keys(routing.state.intents) : intents;
@@ -146,25 +150,29 @@ function ActionButtons({ routing, intents }: { routing: RoutingView; intents: st
         <button onClick={() => openEmergency({ action: 'resume', origin: ORIGIN })}>{ACTION_TITLES.resume}</button>
       </div>
       <fieldset className="em-fallback">
-        <legend>Intents to route to fallback (none ticked: all)</legend>
-        {known.map((intent) => (
-          <label key={intent}>
-            <input type="checkbox" checked={chosen.includes(intent)} onChange={(e) => toggle(intent, e.target.checked)} />
-            {intent.replace(/_/g, ' ')}
-          </label>
+        <legend>{byIntent ? 'Intents to route (none ticked: all)' : 'Routes every intent: the provider cannot route by intent'}</legend>
+        {byIntent &&
+          known.map((intent) => (
+            <label key={intent}>
+              <input type="checkbox" checked={chosen.includes(intent)} onChange={(e) => toggle(intent, e.target.checked)} />
+              {intent.replace(/_/g, ' ')}
+            </label>
+          ))}
+        {(['route_fallback', 'route_human'] as const).filter(can).map((action) => (
+          <button
+            key={action}
+            onClick={() =>
+              openEmergency({
+                action,
+                ...(byIntent && chosen.length > 0 ? { intents: known.filter((i) => chosen.includes(i)) } : {}),
+                origin: ORIGIN,
+              })
+            }
+          >
+            {ACTION_TITLES[action]}
+          </button>
         ))}
-        <button
-          onClick={() =>
-            openEmergency({
-              action: 'route_fallback',
-              ...(chosen.length > 0 ? { intents: known.filter((i) => chosen.includes(i)) } : {}),
-              origin: ORIGIN,
-            })
-          }
-        >
-          {ACTION_TITLES.route_fallback}
-        </button>
-        <span className="muted em-hint">{chosen.length === 0 ? 'all intents' : `${chosen.length} chosen`}</span>
+        <span className="muted em-hint">{!byIntent || chosen.length === 0 ? 'all intents' : `${chosen.length} chosen`}</span>
       </fieldset>
       <div className="em-row em-share">
         <label>
