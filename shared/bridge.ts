@@ -6,7 +6,7 @@ import { CheckVerdictSchema, KnownIssueInputSchema, ReviewDecisionSchema, type K
 import type { ConsoleSnapshot, RoutingView } from './console-state.js';
 import { KpiIdSchema } from './config.js';
 import { WINDOW_MINUTES } from './kpi.js';
-import { RoutingActionNameSchema } from './protocol.js';
+import { RoutingActionNameSchema, type CallRecord } from './protocol.js';
 import {
   AnnotationPatchSchema,
   StartSamplingRequestSchema,
@@ -152,6 +152,8 @@ export interface SpreadRow {
   /** Share of the intent's calls with a failure signal; null once the hourly counts no longer cover the range. */
   trafficFailureShare: number | null;
   failuresSampled: number;
+  /** How the sampled calls of the intent ended. */
+  sampledOutcomes: Partial<Record<CallRecord['outcome'], number>>;
 }
 
 export interface SessionDetail {

@@ -176,11 +176,15 @@ function agentCall(plan: CallPlan, profile: CallProfile): CallBody {
     if (withVerify) lines.push(agentSays(rng.pick(script.verifyAsk)), callerSays(rng.pick(script.verifyAnswer)));
   };
   const toolCalls: ToolCall[] = [];
+  /** For each tool call, how many lines were said before it: it runs while the agent prepares the next one. */
+  const toolAfterLine: number[] = [];
   const errors: CallError[] = [];
   const runTool = (name: string): boolean => {
+    const args = toolArguments(name, persona, intent);
     for (let attempt = 0; attempt < 2; attempt += 1) {
+      toolAfterLine.push(lines.length);
       if (!rng.chance(profile.toolFailureP)) {
-        toolCalls.push({ name, ok: true, latencyMs: Math.round(rng.lognormal(180, 0.5)) });
+        toolCalls.push({ name, ok: true, latencyMs: Math.round(rng.lognormal(180, 0.5)), arguments: args, result: toolResult(name, persona) });
         return true;
       }
       const timedOut = rng.chance(0.3);
@@ -188,6 +192,7 @@ function agentCall(plan: CallPlan, profile: CallProfile): CallBody {
         name, ok: false,
         latencyMs: timedOut ? 3000 : Math.round(rng.lognormal(60, 0.4)),
         error: timedOut ? 'timeout after 3000 ms' : '503 Service Unavailable',
+        arguments: args,
       });
     }
     errors.push({ kind: 'tool', message: `${name} failed twice` });
@@ -249,6 +254,7 @@ function agentCall(plan: CallPlan, profile: CallProfile): CallBody {
   }
 
   const { turns, endMs, agentPii } = timeline(rng, lines, persona, plan.intent, profile);
+  placeTools(toolCalls, toolAfterLine, turns);
   return {
     connected: true,
     outcome,
@@ -259,6 +265,70 @@ function agentCall(plan: CallPlan, profile: CallProfile): CallBody {
     safety: { pii: agentPii, policy: 0, injection: 0 },
     durationMs: endMs + deadAirMs + rng.int(300, 1200),
   };
+}
+
+/**
+ * Tool calls run between the turn before them and the agent's next turn, one after another; when
+ * they take longer than that gap (an outage), their starts are squeezed into it in proportion.
+ */
+function placeTools(toolCalls: ToolCall[], afterLine: readonly number[], turns: readonly Turn[]): void {
+  const groups = new Map<number, ToolCall[]>();
+  toolCalls.forEach((tool, i) => {
+    const after = afterLine[i] ?? 0;
+    groups.set(after, [...(groups.get(after) ?? []), tool]);
+  });
+  for (const [after, tools] of groups) {
+    const from = (turns[after - 1]?.endMs ?? 0) + 120;
+    const gap = Math.max(0, (turns[after]?.startMs ?? from + tools.reduce((s, t) => s + t.latencyMs, 0)) - from);
+    const total = tools.reduce((s, t) => s + t.latencyMs, 0);
+    const scale = total > gap && total > 0 ? gap / total : 1;
+    let offset = 0;
+    for (const tool of tools) {
+      tool.startMs = Math.round(from + offset * scale);
+      offset += tool.latencyMs;
+    }
+  }
+}
+
+/** What the agent passes a tool: what the caller said, personal data included, as a real agent would. */
+function toolArguments(name: string, persona: Persona, intent: string): Record<string, string> {
+  switch (name) {
+    case 'calendar.find_slots':
+      return { day: persona.day };
+    case 'calendar.book':
+      return { day: persona.day, time: persona.time, phone: persona.phone };
+    case 'orders.lookup':
+      return { email: persona.email };
+    case 'billing.get_invoice':
+      return { card: persona.card };
+    case 'account.lookup':
+      return { phone: persona.phone, email: persona.email };
+    case 'account.cancel':
+      return { effective: persona.day };
+    case 'crm.create_handoff':
+      return { reason: intent.replace(/_/g, ' '), phone: persona.phone };
+    default:
+      return { phone: persona.phone };
+  }
+}
+
+function toolResult(name: string, persona: Persona): Record<string, unknown> {
+  switch (name) {
+    case 'calendar.find_slots':
+      return { slots: [persona.time, '11:15'] };
+    case 'calendar.book':
+      return { booked: true, day: persona.day, time: persona.time };
+    case 'orders.lookup':
+      return { order: persona.order, status: 'out_for_delivery', eta: persona.time };
+    case 'billing.get_invoice':
+      return { amount: persona.amount, charges: 1 };
+    case 'account.cancel':
+      return { endsOn: persona.day };
+    case 'crm.create_handoff':
+      return { handoff: `HO-${persona.order.slice(3)}` };
+    default:
+      return { found: true };
+  }
 }
 
 /** The conversation of a planned call; `profile` matters only on route 'agent'. */

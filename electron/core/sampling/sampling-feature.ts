@@ -255,7 +255,7 @@ export class SamplingFeature implements Feature {
       annotations,
       progress: this.sessions.progress(stored.session.id),
       summary: sessionSummary(stored, annotations),
-      spread: sampleSpread(stored.session, this.kept.sampler.trafficIn(stored.session.range)),
+      spread: sampleSpread(stored.session, stored.calls, this.kept.sampler.trafficIn(stored.session.range)),
       maskedItems: this.sessions.maskedItems(stored.session.id),
       revealedCallId: revealed?.id ?? null,
     };

@@ -1,12 +1,21 @@
 import type { SpreadRow } from '../../../shared/bridge.js';
 import { formatPercent } from '../../../shared/format.js';
 
-/** The sample beside the traffic it was drawn from, per intent: volume and failure signals. */
+const OUTCOMES = ['completed', 'escalated', 'abandoned', 'failed'] as const;
+
+function outcomeText(o: SpreadRow['sampledOutcomes']): string {
+  const parts = OUTCOMES.filter((k) => (o[k] ?? 0) > 0).map((k) => `${o[k]} ${k}`);
+  return parts.length === 0 ? '—' : parts.join(' · ');
+}
+
+/** The sample beside the traffic it was drawn from, per intent: volume, failure signals and how the sampled calls ended. */
 export function SpreadTable({ rows }: { rows: SpreadRow[] }) {
   const total = rows.reduce(
     (t, r) => ({ traffic: t.traffic + r.traffic, sampled: t.sampled + r.sampled, failures: t.failures + r.failuresSampled }),
     { traffic: 0, sampled: 0, failures: 0 },
   );
+  const allOutcomes: SpreadRow['sampledOutcomes'] = {};
+  for (const r of rows) for (const k of OUTCOMES) if (r.sampledOutcomes[k]) allOutcomes[k] = (allOutcomes[k] ?? 0) + (r.sampledOutcomes[k] ?? 0);
   return (
     <table className="intents sampling-spread" aria-label="Sample spread against traffic">
       <thead>
@@ -20,6 +29,7 @@ export function SpreadTable({ rows }: { rows: SpreadRow[] }) {
             Failure signals in traffic
           </th>
           <th scope="col">Failure signals sampled</th>
+          <th scope="col">Outcomes sampled</th>
         </tr>
       </thead>
       <tbody>
@@ -38,6 +48,7 @@ export function SpreadTable({ rows }: { rows: SpreadRow[] }) {
               <td>
                 {r.failuresSampled} of {r.sampled}
               </td>
+              <td>{outcomeText(r.sampledOutcomes)}</td>
             </tr>
           );
         })}
@@ -53,6 +64,7 @@ export function SpreadTable({ rows }: { rows: SpreadRow[] }) {
           <td>
             {total.failures} of {total.sampled}
           </td>
+          <td>{outcomeText(allOutcomes)}</td>
         </tr>
       </tfoot>
     </table>
