@@ -11,6 +11,14 @@ const PHASE_TEXT: Record<StreamStatus['phase'], string> = {
   disconnected: 'Disconnected',
 };
 
+/**
+ * Whole minutes, so the text changes once a minute; a platform set to go quiet after less than a
+ * minute is counted in seconds until then, or it would read "for 0 s".
+ */
+function quietFor(ms: number): number {
+  return ms < 60_000 ? Math.floor(ms / 1000) * 1000 : Math.floor(ms / 60_000) * 60_000;
+}
+
 const PLATFORM_NAMES: Record<string, string> = { vapi: 'Vapi', retell: 'Retell', twilio: 'Twilio' };
 
 export function ConnectionStatus() {
@@ -20,7 +28,7 @@ export function ConnectionStatus() {
   // The stream is up but a platform stopped calling the relay: calls may be ending unseen.
   const quiet = stream.phase === 'live' ? (stream.quietPlatforms ?? []) : [];
   const quietText = quiet
-    .map((q) => `No webhooks from ${PLATFORM_NAMES[q.platform] ?? q.platform} ${q.lastWebhookAt === null ? 'yet' : `for ${formatDuration(Math.floor(q.quietForMs / 60_000) * 60_000)}`}`)
+    .map((q) => `No webhooks from ${PLATFORM_NAMES[q.platform] ?? q.platform} ${q.lastWebhookAt === null ? 'yet' : `for ${formatDuration(quietFor(q.quietForMs))}`}`)
     .join('; ');
   return (
     <div className={`conn conn-${quiet.length > 0 ? 'stale' : stream.phase}`} role="status" aria-label="Stream connection">
