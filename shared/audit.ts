@@ -13,6 +13,10 @@ export const AUDIT_ENTRY_TYPES = [
   'reveal',
   'known_issue',
   'launch',
+  'gate',
+  'decision',
+  'rollout',
+  'rehearsal',
 ] as const;
 export const AuditEntryTypeSchema = z.enum(AUDIT_ENTRY_TYPES);
 export type AuditEntryType = z.infer<typeof AuditEntryTypeSchema>;

@@ -30,6 +30,22 @@ export const BRIDGE_CHANNELS = [
   'sampling:reveal',
   'sampling:recording',
   'sampling:export',
+  'gates:set-owner',
+  'gates:tick',
+  'gates:add-evidence',
+  'gates:set-result',
+  'gates:accept-risk',
+  'gates:set-mode',
+  'gates:decide',
+  'gates:export',
+  'rollout:promote',
+  'rollout:check',
+  'rollout:return-to',
+  'rehearsal:start',
+  'rehearsal:trigger',
+  'rehearsal:tick',
+  'rehearsal:restore',
+  'rehearsal:finish',
 ] as const;
 export type BridgeChannel = (typeof BRIDGE_CHANNELS)[number];
 

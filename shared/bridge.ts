@@ -7,6 +7,8 @@ import type { ConsoleSnapshot, RoutingView } from './console-state.js';
 import { KpiIdSchema } from './config.js';
 import { WINDOW_MINUTES } from './kpi.js';
 import { RoutingActionNameSchema, type CallRecord } from './protocol.js';
+import { GateEvidenceInputSchema, GateIdSchema, type GatesView } from './gates.js';
+import { RehearsalActionSchema, type RolloutView } from './rollout.js';
 import {
   AnnotationPatchSchema,
   StartSamplingRequestSchema,
@@ -95,6 +97,31 @@ export const BRIDGE_REQUESTS = {
   'sampling:export': z
     .object({ sessionId: z.string().min(1), kind: z.enum(['annotations-csv', 'annotations-json', 'regression-cases']), unmasked: z.boolean().default(false) })
     .strict(),
+  'gates:set-owner': z.object({ gate: GateIdSchema, name: z.string().trim().min(1).max(200) }).strict(),
+  'gates:tick': z.object({ gate: GateIdSchema, index: z.number().int().nonnegative(), done: z.boolean() }).strict(),
+  'gates:add-evidence': z.object({ gate: GateIdSchema, evidence: GateEvidenceInputSchema }).strict(),
+  'gates:set-result': z.object({ gate: GateIdSchema, result: z.enum(['pass', 'fail']).nullable(), note: z.string().trim().max(2000).optional() }).strict(),
+  /** A risk acceptance with its reason, or null to withdraw it. */
+  'gates:accept-risk': z.object({ gate: GateIdSchema, why: z.string().trim().min(1).max(2000).nullable() }).strict(),
+  'gates:set-mode': z.object({ mode: z.enum(['all', 'minimum']), reason: z.string().trim().min(1).max(2000).optional() }).strict(),
+  'gates:decide': z.object({ decision: z.enum(['go', 'no-go']), note: z.string().trim().max(2000).optional() }).strict(),
+  'gates:export': z.object({ format: z.enum(['json', 'html']) }).strict(),
+  'rollout:promote': z.object({ reason: operatorReason }).strict(),
+  'rollout:check': z
+    .object({
+      index: z.number().int().nonnegative(),
+      /** The named person whose judgement it is; the shift owner when left out. */
+      person: z.string().trim().max(200).optional(),
+      note: z.string().trim().min(1, 'a check needs a note saying what was looked at').max(2000),
+      done: z.boolean(),
+    })
+    .strict(),
+  'rollout:return-to': z.object({ stage: z.number().int().nonnegative(), reason: operatorReason }).strict(),
+  'rehearsal:start': z.object({ action: RehearsalActionSchema }).strict(),
+  'rehearsal:trigger': empty,
+  'rehearsal:tick': z.object({ kind: z.enum(['fallback-heard', 'manual']), text: z.string().trim().max(500) }).strict(),
+  'rehearsal:restore': empty,
+  'rehearsal:finish': empty,
 } as const satisfies Record<BridgeChannel, z.ZodType>;
 
 export interface PreparedAction {
@@ -205,6 +232,22 @@ export interface BridgeResponses {
   'sampling:reveal': SessionDetail;
   'sampling:recording': { mimeType: string; base64: string } | { missing: string };
   'sampling:export': ExportFile;
+  'gates:set-owner': GatesView;
+  'gates:tick': GatesView;
+  'gates:add-evidence': GatesView;
+  'gates:set-result': GatesView;
+  'gates:accept-risk': GatesView;
+  'gates:set-mode': GatesView;
+  'gates:decide': GatesView;
+  'gates:export': ExportFile;
+  'rollout:promote': { status: 'verified' | 'unverified' | 'failed'; text: string };
+  'rollout:check': RolloutView;
+  'rollout:return-to': RolloutView;
+  'rehearsal:start': RolloutView;
+  'rehearsal:trigger': RolloutView;
+  'rehearsal:tick': RolloutView;
+  'rehearsal:restore': RolloutView;
+  'rehearsal:finish': RolloutView;
 }
 
 export type BridgeRequest<C extends BridgeChannel> = z.input<(typeof BRIDGE_REQUESTS)[C]>;

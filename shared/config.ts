@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { KPI_IDS } from './kpi.js';
 import { didYouMean } from './did-you-mean.js';
 import { DEFAULT_INTENTS, type RoutingActionName } from './protocol.js';
+import { GATE_IDS } from './gate-defaults.js';
 
 /** The launch configuration: one JSON file, documented in docs/configuration.md. */
 
@@ -72,6 +73,104 @@ export function hasAnyRunbook(config: Pick<LaunchConfig, 'runbook' | 'runbooks'>
   return (Object.keys(RUNBOOK_KIND_OF) as RoutingActionName[]).some((a) => runbookFor(config, a).length > 0);
 }
 
+const RoutingConfigSchema = z.strictObject({
+  baseUrl: z.string().url().default('http://127.0.0.1:4100'),
+  tokenEnv: z.string().default('LAUNCH_ROUTING_TOKEN'),
+  timeoutMs: z.number().int().positive().default(2000),
+  retries: z.number().int().min(0).max(10).default(3),
+  /** An action's verdict is due within this; past it the operator hears "still trying in the background". */
+  deadlineMs: z.number().int().positive().default(8000),
+});
+export type RoutingConfig = z.infer<typeof RoutingConfigSchema>;
+
+const confidence = z.number().min(0.5).lt(1).default(0.95);
+
+/** What must hold before a stage may be left for the next: alert rules and KPIs, judged over the stage. */
+export const RolloutCriterionSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('no-critical-alert') }),
+  z.strictObject({ kind: z.literal('rule-quiet'), ruleId: z.string().min(1) }),
+  /** A rate at or above a target, judged by the lower confidence bound on the stage's calls. */
+  z.strictObject({ kind: z.literal('kpi-floor'), kpi: KpiIdSchema, target: z.number().min(0).max(1), confidence }),
+  /** A rate at or below a ceiling, judged by the upper confidence bound. */
+  z.strictObject({ kind: z.literal('kpi-ceiling'), kpi: KpiIdSchema, limit: z.number().min(0).max(1), confidence }),
+]);
+export type RolloutCriterion = z.infer<typeof RolloutCriterionSchema>;
+
+export const RolloutStageSchema = z.strictObject({
+  /** Shown on the ladder; the share ("5%") when left out. */
+  name: z.string().min(1).max(60).optional(),
+  share: z.number().min(0).max(100),
+  minHoldMin: z.number().nonnegative(),
+  /** The practice's upper hold; past it the panel says the stage is overdue for a decision. Left out: ongoing. */
+  maxHoldMin: z.number().positive().optional(),
+  /** Judgements a named person ticks with a note before the stage may be left ("support volume normal"). */
+  checks: z.array(z.string().min(1).max(200)).default([]),
+  /** A call sample drawn from the stage's own time range, every call annotated, before leaving it. */
+  sampleReview: z.boolean().default(false),
+  criteria: z.array(RolloutCriterionSchema).default([]),
+  /** Promote on its own once everything holds; otherwise the shift owner's click does it. */
+  autoPromote: z.boolean().default(false),
+});
+export type RolloutStage = z.infer<typeof RolloutStageSchema>;
+
+const DAY_MIN = 24 * 60;
+const stageCriteria: RolloutCriterion[] = [
+  { kind: 'no-critical-alert' },
+  { kind: 'kpi-floor', kpi: 'taskCompletion', target: 0.85, confidence: 0.95 },
+];
+const supportChecks = ['Support volume normal', 'No growing failure class'];
+
+/** The practice's ladder: a pilot with friendly callers, then 5%, 25%, 50% and everyone. */
+export const DEFAULT_STAGES: RolloutStage[] = [
+  {
+    name: 'Pilot',
+    share: 0,
+    minHoldMin: DAY_MIN,
+    maxHoldMin: 3 * DAY_MIN,
+    checks: ['Pilot callers heard and their feedback reviewed'],
+    sampleReview: false,
+    criteria: [{ kind: 'no-critical-alert' }],
+    autoPromote: false,
+  },
+  { name: 'Canary', share: 5, minHoldMin: DAY_MIN, maxHoldMin: 3 * DAY_MIN, checks: ['Support volume normal'], sampleReview: true, criteria: stageCriteria, autoPromote: false },
+  { name: 'Limited', share: 25, minHoldMin: 3 * DAY_MIN, maxHoldMin: 7 * DAY_MIN, checks: supportChecks, sampleReview: true, criteria: stageCriteria, autoPromote: false },
+  { name: 'Broad', share: 50, minHoldMin: 7 * DAY_MIN, checks: supportChecks, sampleReview: true, criteria: stageCriteria, autoPromote: false },
+  { name: 'Full', share: 100, minHoldMin: 0, checks: [], sampleReview: false, criteria: [], autoPromote: false },
+];
+
+/** How a stage is named on screen and in the audit log. */
+export function stageName(stage: Pick<RolloutStage, 'name' | 'share'>): string {
+  return stage.name ?? `${stage.share}%`;
+}
+
+const GateDefinitionOverrideSchema = z.strictObject({
+  title: z.string().min(1).max(60).optional(),
+  question: z.string().min(1).max(300).optional(),
+  items: z.array(z.string().min(1).max(200)).min(1).optional(),
+  signal: z.string().min(1).max(300).optional(),
+});
+
+const GatesConfigSchema = z.strictObject({
+  /** Rewording of any gate; the rest keep the practice's text. */
+  definitions: z.partialRecord(z.enum(GATE_IDS), GateDefinitionOverrideSchema).default({}),
+  /** The figures the console fills in are judged against these. */
+  thresholds: z
+    .strictObject({
+      turnLatencyP95Ms: z.number().positive().default(1200),
+      taskCompletion: z.number().min(0).max(1).default(0.85),
+      agentErrorRate: z.number().min(0).max(1).default(0.005),
+      scenarioPassRate: z.number().min(0).max(1).default(0.95),
+      loadMultiple: z.number().positive().default(2),
+      maxDegradation: z.number().min(0).max(1).default(0.2),
+    })
+    .default({ turnLatencyP95Ms: 1200, taskCompletion: 0.85, agentErrorRate: 0.005, scenarioPassRate: 0.95, loadMultiple: 2, maxDegradation: 0.2 }),
+});
+export type GatesConfig = z.infer<typeof GatesConfigSchema>;
+const DEFAULT_GATES_CONFIG: GatesConfig = {
+  definitions: {},
+  thresholds: { turnLatencyP95Ms: 1200, taskCompletion: 0.85, agentErrorRate: 0.005, scenarioPassRate: 0.95, loadMultiple: 2, maxDegradation: 0.2 },
+};
+
 export const LaunchConfigSchema = z.strictObject({
   launchName: z.string().min(1).default('Voice agent launch'),
   stream: z
@@ -86,16 +185,13 @@ export const LaunchConfigSchema = z.strictObject({
       acceptFutureSec: z.number().nonnegative().default(120),
     })
     .default({ url: 'http://127.0.0.1:4100', tokenEnv: 'LAUNCH_STREAM_TOKEN', staleAfterSec: 5, acceptPastHours: 48, acceptFutureSec: 120 }),
-  routing: z
-    .strictObject({
-      baseUrl: z.string().url().default('http://127.0.0.1:4100'),
-      tokenEnv: z.string().default('LAUNCH_ROUTING_TOKEN'),
-      timeoutMs: z.number().int().positive().default(2000),
-      retries: z.number().int().min(0).max(10).default(3),
-      /** An action's verdict is due within this; past it the operator hears "still trying in the background". */
-      deadlineMs: z.number().int().positive().default(8000),
-    })
-    .default({ baseUrl: 'http://127.0.0.1:4100', tokenEnv: 'LAUNCH_ROUTING_TOKEN', timeoutMs: 2000, retries: 3, deadlineMs: 8000 }),
+  routing: RoutingConfigSchema.default({
+    baseUrl: 'http://127.0.0.1:4100',
+    tokenEnv: 'LAUNCH_ROUTING_TOKEN',
+    timeoutMs: 2000,
+    retries: 3,
+    deadlineMs: 8000,
+  }),
   intents: z.array(z.string().min(1)).min(1).default([...DEFAULT_INTENTS]),
   /** Intents where the caller asks for a person: a transfer with context counts as task completed. */
   handoffIntents: z.array(z.string().min(1)).default(['talk_to_human']),
@@ -116,17 +212,28 @@ export const LaunchConfigSchema = z.strictObject({
   baselines: z.partialRecord(KpiIdSchema, z.number()).default({}),
   rules: z.array(AlertRuleSchema).optional(),
   rollout: z
-    .strictObject({
-      stages: z.array(z.strictObject({ share: z.number().min(0).max(100), minHoldMin: z.number().nonnegative() })),
+    .strictObject({ stages: z.array(RolloutStageSchema).min(1) })
+    .superRefine((r, ctx) => {
+      r.stages.forEach((stage, i) => {
+        const before = r.stages[i - 1];
+        if (before && stage.share <= before.share) {
+          ctx.addIssue({ code: 'custom', path: ['stages', i, 'share'], message: `must be above the share of the stage before (${before.share}%)` });
+        }
+        if (stage.maxHoldMin !== undefined && stage.maxHoldMin < stage.minHoldMin) {
+          ctx.addIssue({ code: 'custom', path: ['stages', i, 'maxHoldMin'], message: 'must not be below minHoldMin' });
+        }
+      });
     })
-    .default({
-      stages: [
-        { share: 5, minHoldMin: 60 },
-        { share: 25, minHoldMin: 120 },
-        { share: 50, minHoldMin: 240 },
-        { share: 100, minHoldMin: 0 },
-      ],
-    }),
+    .default({ stages: DEFAULT_STAGES }),
+  /** Rollback rehearsals: which provider they act on, and the time a rehearsal must beat. */
+  rehearsal: z
+    .strictObject({
+      /** A staging provider; left out, rehearsals act on `routing` (the live one), and the confirm says so. */
+      routing: RoutingConfigSchema.optional(),
+      passUnderMin: z.number().positive().default(15),
+    })
+    .default({ passUnderMin: 15 }),
+  gates: GatesConfigSchema.default(DEFAULT_GATES_CONFIG),
   webHost: z
     .strictObject({ port: z.number().int().min(0).max(65535).default(4310) })
     .default({ port: 4310 }),
@@ -144,12 +251,17 @@ function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] 
   };
   for (const step of path) {
     node = unwrap(node);
-    if (node instanceof z.ZodObject) node = (node.shape as Record<string, z.ZodType>)[String(step)];
+    if (node instanceof z.ZodUnion) {
+      const withStep = node.options.find((o) => o instanceof z.ZodObject && String(step) in o.shape);
+      node = withStep instanceof z.ZodObject ? (withStep.shape as Record<string, z.ZodType>)[String(step)] : undefined;
+    } else if (node instanceof z.ZodObject) node = (node.shape as Record<string, z.ZodType>)[String(step)];
     else if (node instanceof z.ZodArray) node = node.element as z.ZodType;
     else if (node instanceof z.ZodRecord) node = node.valueType as z.ZodType;
     else return [];
   }
   node = unwrap(node);
+  // A union (routing by kind) is reported against the variant its discriminator chose, so any variant's keys are candidates.
+  if (node instanceof z.ZodUnion) return [...new Set(node.options.flatMap((o) => knownKeysAt(o as z.ZodType, [])))];
   if (node instanceof z.ZodObject) return Object.keys(node.shape);
   if (node instanceof z.ZodRecord && node.keyType instanceof z.ZodEnum) return node.keyType.options.map(String);
   return [];

@@ -4,6 +4,8 @@ import type { AlertRule } from './config.js';
 import type { KnownIssue, LaunchClock, ReviewRecord, ReviewStatus, ScheduledReview, ShiftOwner } from './cadence.js';
 import type { MetricsSnapshot } from './kpi.js';
 import type { RoutingState } from './protocol.js';
+import type { GatesView } from './gates.js';
+import type { RolloutView } from './rollout.js';
 import type { Recommendation } from './recommendation.js';
 
 /** What the core pushes to the renderer, a few times a second at most. */
@@ -157,6 +159,8 @@ export interface ConsoleSnapshot {
   alerts: AlertsView;
   cadence: CadenceView;
   sampling: SamplingView;
+  gates: GatesView;
+  rollout: RolloutView;
   /**
    * Whether the launch configuration gives manual steps for an action the provider does not
    * confirm; without them the emergency panel says so before the emergency, not during it.

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { ConsolePush } from '../../shared/bridge.js';
 import { hasAnyRunbook, type LaunchConfig } from '../../shared/config.js';
 import type { ConsoleSnapshot, RoutingView, StreamStatus } from '../../shared/console-state.js';
-import type { RoutingState } from '../../shared/protocol.js';
+import type { RoutingActionName, RoutingState } from '../../shared/protocol.js';
 import { SHIFT_OWNER_REQUIRED } from '../../shared/operator-text.js';
 import { auditHandlers } from './audit/audit-handlers.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -10,6 +11,10 @@ import { CadenceFeature } from './cadence/cadence-feature.js';
 import type { ConsoleContext, Feature, Handlers } from './engine/feature.js';
 import { RoutingFeature } from './routing/routing-feature.js';
 import { SamplingFeature } from './sampling/sampling-feature.js';
+import { GatesFeature } from './gates/gates-feature.js';
+import type { GateInputs } from './gates/console-facts.js';
+import { RolloutFeature, type ActOutcome, type RehearsalTarget, type RolloutHooks } from './rollout/rollout-feature.js';
+import { expectedStateHolds } from './routing/expected-state.js';
 import { MetricsAggregator } from './metrics/aggregator.js';
 import { KpiHistory, type KpiHistoryQuery } from './metrics/kpi-history.js';
 import { KpiHistoryStore } from './metrics/kpi-history-store.js';
@@ -39,6 +44,8 @@ export interface ConsoleServiceOptions {
   settings?: SettingsStore;
   /** Where the launch's records are kept; by default files in dataDir. */
   storage?: LaunchStorage;
+  /** The rehearsal provider's token; by default read from its configured environment variable. */
+  rehearsalToken?: string;
 }
 
 interface Features {
@@ -46,6 +53,8 @@ interface Features {
   routingActions: RoutingFeature;
   alerts: AlertsFeature;
   sampling: SamplingFeature;
+  rollout: RolloutFeature;
+  gates: GatesFeature;
 }
 
 type PushListener = (push: ConsolePush) => void;
@@ -158,7 +167,7 @@ export class ConsoleService {
     const { config } = this.options;
     const { options } = this;
     this.parts = parts;
-    this.features = [parts.cadence, parts.routingActions, parts.alerts, parts.sampling];
+    this.features = [parts.cadence, parts.routingActions, parts.alerts, parts.sampling, parts.rollout, parts.gates];
     this.handlerTable = {
       'console:snapshot': () => this.snapshot(),
       ...parts.cadence.handlers,
@@ -166,6 +175,8 @@ export class ConsoleService {
       ...auditHandlers(this.audit, config.launchName, this.now),
       ...parts.alerts.handlers,
       ...parts.sampling.handlers,
+      ...parts.gates.handlers,
+      ...parts.rollout.handlers,
       ...(options.routingTokenHandlers ?? {
         'routing:token-status': () => ({
           present: Boolean(options.routingToken),
@@ -223,6 +234,8 @@ export class ConsoleService {
       alerts: this.alerts.view(),
       cadence: this.cadence.view(),
       sampling: this.sampling.view(),
+      gates: this.opened().gates.view(),
+      rollout: this.opened().rollout.view(),
       hasRunbook: hasAnyRunbook(this.options.config),
       generatedAt: this.now(),
     };
@@ -315,7 +328,119 @@ async function openFeatures(options: ConsoleServiceOptions, ctx: ConsoleContext,
   });
   alerts = await AlertsFeature.open(ctx, (req, automatic) => routingActions.executeAutomatic(req, automatic));
   const sampling = await SamplingFeature.open(ctx);
-  return { cadence, routingActions, alerts, sampling };
+  const ready = alerts;
+  const rollout = await RolloutFeature.open(ctx, rolloutHooks(options, ctx, kpiHistory, routingActions, ready, sampling));
+  const gates = await GatesFeature.open(ctx, () => gateInputs(options, ctx, cadence, ready, rollout));
+  return { cadence, routingActions, alerts, sampling, rollout, gates };
+}
+
+function outcomeOf(o: { status: ActOutcome['status']; knownText: string; readBack?: RoutingState }): ActOutcome {
+  return { status: o.status, text: o.knownText, readBack: o.readBack ?? null };
+}
+
+/** The ladder's ways into the rest of the console: routing actions, the KPI history, alerts and sampling. */
+function rolloutHooks(
+  options: ConsoleServiceOptions,
+  ctx: ConsoleContext,
+  kpiHistory: KpiHistoryQuery,
+  routingActions: RoutingFeature,
+  alerts: AlertsFeature,
+  sampling: SamplingFeature,
+): RolloutHooks {
+  const viaRouting = async (action: RoutingActionName, operator: string, reason: string, share?: number): Promise<ActOutcome> => {
+    const owner = (() => {
+      try {
+        return ctx.operator();
+      } catch {
+        return null;
+      }
+    })();
+    if (owner === operator) {
+      const prepared = await routingActions.handlers['routing:prepare']({ action, ...(share !== undefined ? { share } : {}) });
+      return outcomeOf(await routingActions.handlers['routing:execute']({ intentId: prepared.intent.id, reason }));
+    }
+    return outcomeOf(await routingActions.executeAutomatic({ action, operator, reason, ...(share !== undefined ? { share } : {}) }, { trigger: reason }));
+  };
+  return {
+    setShare: (share, operator, reason) => viaRouting('set_share', operator, reason, share),
+    figures: (from, to) => {
+      const f = kpiHistory.figures(from, to);
+      const { kpis, ...counts } = f.stats;
+      const gaps = f.gapMinutes > 0 ? `, ${f.gapMinutes} min touched by stream gaps` : '';
+      return { label: `figures over the stage's ${f.minutes} min (${f.observedMinutes} min observed${gaps})`, from: f.from, to: f.to, counts, kpis };
+    },
+    rules: () =>
+      alerts.view().alerts.map((a) => ({
+        id: a.rule.id,
+        name: a.rule.name,
+        severity: a.rule.severity,
+        up: a.state.state === 'firing' || a.state.state === 'recovering',
+        firedAt: a.state.firedAt ?? null,
+      })),
+    samples: async (from, to) => {
+      const out = [];
+      for (const item of await sampling.handlers['sampling:sessions']({})) {
+        const detail = await sampling.handlers['sampling:session']({ sessionId: item.id });
+        const { range } = detail.stored.session;
+        if (range.from >= from && range.to <= to) out.push({ id: item.id, name: item.name, annotated: item.progress.annotated, total: item.progress.total });
+      }
+      return out;
+    },
+    rehearsal: rehearsalTarget(options, viaRouting),
+  };
+}
+
+/** A rehearsal acts on its own provider when the configuration names one, so it never touches live routing by accident. */
+function rehearsalTarget(
+  options: ConsoleServiceOptions,
+  live: (action: RoutingActionName, operator: string, reason: string) => Promise<ActOutcome>,
+): RehearsalTarget {
+  const own = options.config.rehearsal.routing;
+  if (!own) return { provider: `the live routing provider (${options.config.routing.baseUrl})`, live: true, act: live };
+  const provider = new HttpRoutingProvider({ baseUrl: own.baseUrl, token: options.rehearsalToken ?? process.env[own.tokenEnv] ?? '', timeoutMs: own.timeoutMs });
+  return {
+    provider: `the rehearsal provider (${own.baseUrl})`,
+    live: false,
+    act: async (action, operator, reason) => {
+      const req = { action, operator, reason };
+      try {
+        const before = await provider.getState();
+        await provider.applyAction(req, `rehearsal-${randomUUID()}`);
+        const after = await provider.getState();
+        const holds = expectedStateHolds(req, before, after);
+        return { status: holds ? 'verified' : 'unverified', text: holds ? `read back ${after.mode}, ${after.agentShare}% on ${after.agentVersion}` : 'the read-back does not show the change', readBack: after };
+      } catch (e) {
+        return { status: 'failed', text: (e as Error).message, readBack: null };
+      }
+    },
+  };
+}
+
+/** What the launch decision's rows fill in from the console itself. */
+function gateInputs(options: ConsoleServiceOptions, ctx: ConsoleContext, cadence: CadenceFeature, alerts: AlertsFeature, rollout: RolloutFeature): GateInputs {
+  const { config } = options;
+  const stream = ctx.streamStatus();
+  const rehearsals = rollout.rehearsalRecord();
+  const window = stream.streamTime === null ? null : ctx.metrics.snapshot(stream.streamTime).windows[60].overall;
+  return {
+    stream: { phase: stream.phase, url: stream.url },
+    rules: alerts.view().alerts.map((a) => ({ name: a.rule.name, severity: a.rule.severity, action: a.rule.recommendedAction?.action ?? null })),
+    shiftOwner: cadence.currentOwner()?.name ?? null,
+    reviewsScheduled: cadence.view().reviews.length,
+    runbookSteps: config.runbook.length + Object.values(config.runbooks).reduce((n, steps) => n + (steps?.length ?? 0), 0),
+    lastRehearsal: rehearsals.last,
+    fallbackTested: rehearsals.fallbackTested,
+    performance: window
+      ? {
+          label: 'the last 60 min of live traffic',
+          turnLatencyP95: window.kpis.turnLatencyP95,
+          taskCompletion: window.kpis.taskCompletion,
+          connected: window.connected,
+          agentErrorRate: window.kpis.agentErrorRate,
+          calls: window.calls,
+        }
+      : null,
+  };
 }
 
 /** Whether a rule breaches on stream data that arrived after `since` and was evaluated since: older figures never decide. */

@@ -6,7 +6,21 @@ describe('launch configuration', () => {
     const c = parseLaunchConfig('{}');
     expect(c.stream.url).toBe('http://127.0.0.1:4100');
     expect(c.intents).toHaveLength(5);
-    expect(c.rollout.stages.map((s) => s.share)).toEqual([5, 25, 50, 100]);
+    expect(c.rollout.stages.map((s) => s.share)).toEqual([0, 5, 25, 50, 100]);
+    expect(c.rollout.stages.map((s) => s.minHoldMin / 60 / 24)).toEqual([1, 1, 3, 7, 0]);
+    expect(c.rehearsal).toEqual({ passUnderMin: 15 });
+    expect(c.gates.thresholds.turnLatencyP95Ms).toBe(1200);
+  });
+  it('refuses a ladder whose shares do not climb, and a rehearsal provider with a misspelt key', () => {
+    expect(() => parseLaunchConfig(JSON.stringify({ rollout: { stages: [{ share: 25, minHoldMin: 1 }, { share: 5, minHoldMin: 1 }] } }), 'l.json')).toThrowError(
+      /rollout\.stages\.1\.share: must be above the share of the stage before \(25%\)/,
+    );
+    expect(() => parseLaunchConfig(JSON.stringify({ rehearsal: { routing: { baseURL: 'http://x' } } }), 'l.json')).toThrowError(
+      /rehearsal\.routing\.baseURL: unknown key \(did you mean "baseUrl"\?\)/,
+    );
+    expect(() => parseLaunchConfig(JSON.stringify({ rollout: { stages: [{ share: 5, minHoldMin: 1, criteria: [{ kind: 'kpi-floor', kpi: 'taskCompletion', targt: 0.9 }] }] } }), 'l.json')).toThrowError(
+      /targt/,
+    );
   });
   it('names the file and the bad field', () => {
     expect(() => parseLaunchConfig('{"routing":{"timeoutMs":-1}}', 'launch.json')).toThrowError(

@@ -14,12 +14,15 @@ const RECORD_FILES: Record<RecordLogName, string> = {
   'sampling-sessions': 'sampling-sessions.jsonl',
   'kept-calls': 'kept-calls.jsonl',
   'kpi-history': 'kpi-history.jsonl',
+  gates: 'gates.jsonl',
+  rehearsals: 'rehearsals.jsonl',
 };
 const DOCUMENT_FILES: Record<DocumentName, string> = {
   'alert-state': 'alert-state.json',
   baseline: 'baseline.json',
   'pending-actions': 'pending-actions.json',
   'sampling-counted-until': 'sampling-counted-until.json',
+  'rollout-ladder': 'rollout-ladder.json',
 };
 
 /**
