@@ -151,7 +151,7 @@ function SpanChart({ kpi, series }: { kpi: KpiId; series: readonly EvidencePoint
           <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={timeLabel} stroke="#8b98a9" minTickGap={40} fontSize={11} />
           <YAxis
             stroke="#8b98a9"
-            width={52}
+            width={60}
             fontSize={11}
             tickFormatter={(v: number) => formatFigure(v, def.unit)}
             domain={[0, (max: number) => Math.max(max, target?.value ?? 0)]}
