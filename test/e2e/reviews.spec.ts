@@ -62,7 +62,7 @@ test('the first-hour review falls due, is opened on live evidence, completed wit
 
   const evidence = form.getByRole('region', { name: 'Evidence' });
   await expect(evidence).toContainText(/Evidence frozen at .* by Dana/);
-  await expect(evidence).toContainText(/[1-9]\d* agent calls in the last 60 min/);
+  await expect(evidence).toContainText(/[1-9]\d* agent calls over the review's span, \d+ (h|min)/);
   await expect(evidence.getByRole('table', { name: 'Top failed intents' })).toBeVisible();
   const latency = form.getByRole('listitem', { name: 'Check Latency spikes' });
   await expect(latency.getByRole('group', { name: 'P95 turn latency' })).toContainText(/\d+(\.\d+)? (ms|s)/);
