@@ -9,8 +9,6 @@ export interface SimStats {
   emittedCalls: number;
   seq: number;
   faults: FaultName[];
-  /** The intents each fault is limited to; a fault on for every intent is not listed. */
-  faultIntents: Partial<Record<FaultName, string[]>>;
   simTime: string;
 }
 

@@ -150,7 +150,6 @@ export async function startSimulator(options: SimOptions = {}): Promise<SimHandl
     emittedCalls,
     seq: log.newestSeq,
     faults: faultList(),
-    faultIntents: faultIntents(),
     simTime: new Date(clock()).toISOString(),
   });
 
