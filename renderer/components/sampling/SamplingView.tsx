@@ -53,8 +53,12 @@ function SamplingOverview() {
         <section className="panel" aria-label="Sample drawn">
           <h2>Sample drawn: {drawn.stored.session.name}</h2>
           <p>
-            {drawn.stored.calls.length} calls drawn with seed <strong aria-label="Recorded seed">{drawn.stored.session.seed}</strong>{' '}
-            <span className="muted">(recorded with the session: the same seed and range draw the same calls again)</span>
+            {drawn.stored.calls.length} calls drawn with seed <strong aria-label="Recorded seed">{drawn.stored.session.seed}</strong> from pool{' '}
+            <strong aria-label="Pool snapshot">{drawn.stored.session.poolId?.slice(0, 8) ?? 'not recorded'}</strong>{' '}
+            <span className="muted">
+              (both recorded with the session: “Redraw with this seed” draws these same calls from this pool; the same seed over the
+              calls held later may draw others, as new calls replace held ones)
+            </span>
           </p>
           <SpreadTable rows={drawn.spread} />
           <button className="primary" onClick={() => open(drawn.stored.session.id)}>
