@@ -203,3 +203,12 @@ export const LaunchClockSchema = z.object({
   source: LaunchClockSourceSchema,
 });
 export type LaunchClock = z.infer<typeof LaunchClockSchema>;
+
+/** One record of the cadence log: a whole entity, so replaying the records with last-write-wins per id rebuilds state. */
+export const CadenceLineSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('review'), record: ReviewRecordSchema }),
+  z.object({ type: z.literal('known_issue'), issue: KnownIssueSchema }),
+  z.object({ type: z.literal('shift_owner'), owner: ShiftOwnerSchema }),
+  z.object({ type: z.literal('notified'), id: z.string().min(1), at: IsoUtcSchema }),
+]);
+export type CadenceLine = z.infer<typeof CadenceLineSchema>;

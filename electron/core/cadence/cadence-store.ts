@@ -1,13 +1,14 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   ActorSchema,
+  CadenceLineSchema,
   CheckVerdictSchema,
-  IsoUtcSchema,
   KnownIssueInputSchema,
   KnownIssueSchema,
   ReviewDecisionSchema,
   ReviewRecordSchema,
   ShiftOwnerSchema,
+  type CadenceLine,
   type CheckVerdict,
   type EvidenceSnapshot,
   type KnownIssue,
@@ -21,15 +22,6 @@ import { Serial } from '../lib/serial.js';
 import type { RecordLog } from '../storage/ports.js';
 import { readRecords, type LoadProblem } from '../storage/read-records.js';
 import { REVIEW_PLAN, plannedReview, type PlannedReview } from './schedule.js';
-
-/** One line of the store: a whole entity, so replaying the lines with last-write-wins per id rebuilds state. */
-const CadenceLineSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('review'), record: ReviewRecordSchema }),
-  z.object({ type: z.literal('known_issue'), issue: KnownIssueSchema }),
-  z.object({ type: z.literal('shift_owner'), owner: ShiftOwnerSchema }),
-  z.object({ type: z.literal('notified'), id: z.string().min(1), at: IsoUtcSchema }),
-]);
-type CadenceLine = z.infer<typeof CadenceLineSchema>;
 
 export class CadenceError extends Error {}
 

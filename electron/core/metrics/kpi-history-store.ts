@@ -17,7 +17,8 @@ const HistoryRecordSchema = z
   })
   .refine((r) => (r.m === undefined) !== (r.q === undefined), 'a record names either a minute (m) or a quarter hour (q)');
 
-function parseRecord(value: unknown): HistoryRecord {
+/** One stored record of the KPI history, checked; the report reads the log with it too. */
+export function parseHistoryRecord(value: unknown): HistoryRecord {
   const parsed = HistoryRecordSchema.safeParse(value);
   if (!parsed.success) throw new Error(describeZodError(parsed.error));
   return parsed.data;
@@ -33,7 +34,7 @@ export class KpiHistoryStore {
   readonly #serial = new Serial();
 
   static async open(log: RecordLog, history: KpiHistory): Promise<KpiHistoryStore> {
-    const { records, problems } = await readRecords(log, parseRecord);
+    const { records, problems } = await readRecords(log, parseHistoryRecord);
     for (const record of records) history.load(record);
     const store = new KpiHistoryStore(log, history, problems);
     if (history.rolledUp || problems.length > 0) await log.replace(history.records());
