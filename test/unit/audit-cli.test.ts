@@ -17,10 +17,10 @@ function spawnCli(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-function run(...args: string[]) {
+async function run(...args: string[]) {
   let out = '';
   let err = '';
-  const code = runAuditCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  const code = await runAuditCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
   return { code, out, err };
 }
 
@@ -50,51 +50,54 @@ describe('audit CLI', () => {
     expect(spawnCli('verify')).toMatchObject({ code: 2, err: expect.stringMatching(/verify takes exactly one <file>/) });
   });
 
-  it('names a misspelt option and the nearest known one', () => {
-    expect(run('export', good, '--fromat', 'csv')).toMatchObject({ code: 2, err: expect.stringMatching(/^unknown option: --fromat \(did you mean "--format"\?\)/) });
-    expect(run('export', good, 'extra', '--format=csv')).toMatchObject({ code: 2, err: expect.stringMatching(/^unexpected argument: extra/) });
-    expect(run('verify', good, '--fast')).toMatchObject({ code: 2, err: expect.stringMatching(/Unknown option '--fast'/) });
+  it('names a misspelt option and the nearest known one', async () => {
+    expect(await run('export', good, '--fromat', 'csv')).toMatchObject({ code: 2, err: expect.stringMatching(/^unknown option: --fromat \(did you mean "--format"\?\)/) });
+    expect(await run('export', good, 'extra', '--format=csv')).toMatchObject({ code: 2, err: expect.stringMatching(/^unexpected argument: extra/) });
+    expect(await run('verify', good, '--fast')).toMatchObject({ code: 2, err: expect.stringMatching(/Unknown option '--fast'/) });
   });
 
-  it('verify: OK with the entry count, exit 0', () => {
-    expect(run('verify', good)).toEqual({ code: 0, out: 'OK: 3 entries, chain intact\n', err: '' });
+  it('verify: OK with the entry count, exit 0', async () => {
+    expect(await run('verify', good)).toEqual({ code: 0, out: 'OK: 3 entries, chain intact\n', err: '' });
   });
 
-  it('verify: names the lines torn by a crash that it skipped', () => {
+  it('verify: names the lines torn by a crash that it skipped', async () => {
     const torn = join(dir, 'torn.jsonl');
     writeFileSync(torn, readFileSync(good, 'utf8').slice(0, -30));
-    expect(run('verify', torn)).toEqual({ code: 0, out: 'OK: 2 entries, chain intact (skipped 1 line(s) torn by a crash: 3)\n', err: '' });
+    expect(await run('verify', torn)).toEqual({ code: 0, out: 'OK: 2 entries, chain intact (skipped 1 line(s) torn by a crash: 3)\n', err: '' });
   });
 
-  it('verify: BROKEN naming the line, exit 1', () => {
-    const r = run('verify', broken);
+  it('verify: BROKEN naming the line, exit 1', async () => {
+    const r = await run('verify', broken);
     expect(r.code).toBe(1);
     expect(r.out).toBe('BROKEN at line 2: hash does not match the content: the entry was changed\n');
   });
 
-  it('export: CSV and JSONL to stdout', () => {
-    const csv = run('export', good, '--format', 'csv');
+  it('export: CSV and JSONL to stdout', async () => {
+    const csv = await run('export', good, '--format', 'csv');
     expect(csv.code).toBe(0);
     const rows = csv.out.split('\r\n');
     expect(rows[0]).toBe('seq,ts,type,operator,summary,data,prevHash,hash');
     expect(rows[2]).toMatch(/^2,[^,]+,action,ana,"Stop all, ""verified""","{""attempts"":1}",[0-9a-f]{64},[0-9a-f]{64}$/);
     expect(rows).toHaveLength(5);
-    const jsonl = run('export', good, '--format=jsonl');
+    const jsonl = await run('export', good, '--format=jsonl');
     expect(jsonl.out.trimEnd().split('\n').map((l) => AuditEntrySchema.parse(JSON.parse(l)).seq)).toEqual([1, 2, 3]);
   });
 
-  it('export of a broken file warns and exits 1', () => {
-    const r = run('export', broken, '--format', 'jsonl');
+  it('export of a broken file warns and exits 1', async () => {
+    const r = await run('export', broken, '--format', 'jsonl');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/warning: chain BROKEN at line 2/);
   });
 
-  it('usage errors exit 2 with a clear message', () => {
-    expect(run()).toMatchObject({ code: 2, err: expect.stringMatching(/^missing command\nusage:/) });
-    expect(run('frobnicate')).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command: frobnicate/) });
-    expect(run('verify')).toMatchObject({ code: 2, err: expect.stringMatching(/verify takes exactly one <file>/) });
-    expect(run('verify', join(dir, 'missing.jsonl'))).toMatchObject({ code: 2, err: expect.stringMatching(/no such file/) });
-    expect(run('export', good)).toMatchObject({ code: 2, err: expect.stringMatching(/--format must be csv or jsonl/) });
-    expect(run('export', good, '--format', 'xml')).toMatchObject({ code: 2, err: expect.stringMatching(/\(got "xml"\)/) });
+  it('usage errors exit 2 with a clear message', async () => {
+    expect(await run()).toMatchObject({ code: 2, err: expect.stringMatching(/^missing command\nusage:/) });
+    expect(await run('frobnicate')).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command: frobnicate/) });
+    expect(await run('verify')).toMatchObject({ code: 2, err: expect.stringMatching(/verify takes exactly one <file>/) });
+    expect(await run('verify', join(dir, 'missing.jsonl'))).toMatchObject({ code: 2, err: expect.stringMatching(/no such file/) });
+    expect(await run('export', good)).toMatchObject({ code: 2, err: expect.stringMatching(/--format must be csv or jsonl/) });
+    expect(await run('export', good, '--format', 'xml')).toMatchObject({ code: 2, err: expect.stringMatching(/\(got "xml"\)/) });
+    expect(await run('verify', good, '--launch', 'pilot')).toMatchObject({ code: 2, err: expect.stringMatching(/^--launch goes with --database/) });
+    expect(await run('verify', good, '--database', 'postgres://127.0.0.1:9/launch')).toMatchObject({ code: 2, err: expect.stringMatching(/^verify takes a <file> or --database, not both/) });
+    expect(await run('export', '--databse', 'postgres://x/y', '--format', 'csv')).toMatchObject({ code: 2, err: expect.stringMatching(/did you mean "--database"/) });
   });
 });
