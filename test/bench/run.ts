@@ -8,6 +8,7 @@ import { benchAggregation } from './aggregation.js';
 import { benchAlerts } from './alerts.js';
 import { benchKpiHistory } from './kpi-history.js';
 import { benchPii } from './pii.js';
+import { benchPostgres } from './postgres.js';
 import { benchRelay } from './relay.js';
 import { benchRouting } from './routing.js';
 import { benchSampling } from './sampling.js';
@@ -63,6 +64,11 @@ const FLOORS: Record<string, Record<string, Floor>> = {
     mb14Days5Intents: { text: '≤ 50 MB for 14 days of 5 intents', met: (v) => v <= 50 },
     fourHourFiguresMs: { text: '< 250 ms for a review span', met: (v) => v < 250 },
   },
+  postgres: {
+    appendsPerSec: { text: '≥ 500 audit appends/s with the chain', met: (v) => v >= 500 },
+    chainIntact: { text: '1 (verified after the run)', met: (v) => v === 1 },
+    chainEntries: { text: '= appended (none lost, none forked)', met: (v, all) => v === at(all, 'appended') },
+  },
   relay: {
     webhooksPerSec: { text: '≥ 2,000 webhooks/s written durably', met: (v) => v >= 2000 },
     p99Ms: { text: 'P99 < 50 ms to 2xx', met: (v) => v < 50 },
@@ -80,6 +86,7 @@ const BENCHES: { name: string; what: string; run: () => Promise<Figures> }[] = [
   { name: 'sampling', what: '5M calls offered, 30-call draws from 48 hours', run: benchSampling },
   { name: 'pii', what: 'masking on the labelled transcript corpus', run: benchPii },
   { name: 'kpiHistory', what: '14 days of a 5-intent launch in the KPI history, then a review span and the whole launch', run: benchKpiHistory },
+  { name: 'postgres', what: 'audit appends to PostgreSQL with the chain: 2 servers on one launch, 32 in flight each, fsync on; then one at a time', run: benchPostgres },
   { name: 'relay', what: 'signed webhooks to fsync on loopback; a console catching up 100,000 calls', run: benchRelay },
 ];
 
