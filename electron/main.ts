@@ -71,6 +71,23 @@ function lockDown(): void {
   });
 }
 
+/**
+ * Prints the report in a hidden window of its own: no preload, no script, nothing but the
+ * document, so a report's text can never reach the bridge.
+ */
+async function printToPdf(html: string): Promise<Buffer> {
+  const win = new BrowserWindow({
+    show: false,
+    webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false },
+  });
+  try {
+    await win.loadURL(`data:text/html;charset=utf-8;base64,${Buffer.from(html).toString('base64')}`);
+    return await win.webContents.printToPDF({ pageSize: 'A4', printBackground: true, preferCSSPageSize: true });
+  } finally {
+    win.destroy();
+  }
+}
+
 /** The data folder for this app alone, or null after telling the operator which console holds it. */
 function takeDataDir(dataDir: string): DataDirLock | null {
   try {
@@ -122,6 +139,13 @@ async function start(): Promise<void> {
           data: { keptEncrypted: status.keptEncrypted },
         });
         return status;
+      },
+    },
+    reportPdfHandler: {
+      'report:pdf': async (span) => {
+        const file = await service.buildReport(span);
+        const pdf = await printToPdf(file.content);
+        return { fileName: file.fileName.replace(/\.html$/, '.pdf'), mimeType: 'application/pdf', base64: pdf.toString('base64') };
       },
     },
   });

@@ -46,6 +46,8 @@ export const BRIDGE_CHANNELS = [
   'rehearsal:tick',
   'rehearsal:restore',
   'rehearsal:finish',
+  'report:build',
+  'report:pdf',
 ] as const;
 export type BridgeChannel = (typeof BRIDGE_CHANNELS)[number];
 

@@ -27,6 +27,8 @@ export { BRIDGE_CHANNELS, isBridgeChannel, PUSH_CHANNEL, type BridgeChannel } fr
  */
 
 const empty = z.object({}).strict();
+/** A launch report's span; T0 and the moment it is made when left out. */
+const ReportSpanSchema = z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional() }).strict();
 const operatorReason = z.string().trim().max(2000).optional();
 
 export const BRIDGE_REQUESTS = {
@@ -122,6 +124,8 @@ export const BRIDGE_REQUESTS = {
   'rehearsal:tick': z.object({ kind: z.enum(['fallback-heard', 'manual']), text: z.string().trim().max(500) }).strict(),
   'rehearsal:restore': empty,
   'rehearsal:finish': empty,
+  'report:build': ReportSpanSchema,
+  'report:pdf': ReportSpanSchema,
 } as const satisfies Record<BridgeChannel, z.ZodType>;
 
 export interface PreparedAction {
@@ -152,6 +156,13 @@ export interface ExportFile {
   fileName: string;
   mimeType: string;
   content: string;
+}
+
+/** A PDF the desktop app printed, as base64 since the bridge carries JSON. */
+export interface PdfFile {
+  fileName: string;
+  mimeType: 'application/pdf';
+  base64: string;
 }
 
 export interface SessionListItem {
@@ -248,6 +259,8 @@ export interface BridgeResponses {
   'rehearsal:tick': RolloutView;
   'rehearsal:restore': RolloutView;
   'rehearsal:finish': RolloutView;
+  'report:build': ExportFile;
+  'report:pdf': PdfFile;
 }
 
 export type BridgeRequest<C extends BridgeChannel> = z.input<(typeof BRIDGE_REQUESTS)[C]>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ConsolePush } from '../../shared/bridge.js';
+import type { ConsolePush, ExportFile } from '../../shared/bridge.js';
 import { hasAnyRunbook, type LaunchConfig } from '../../shared/config.js';
 import type { ConsoleSnapshot, RoutingView, StreamStatus } from '../../shared/console-state.js';
 import type { RoutingActionName, RoutingState } from '../../shared/protocol.js';
@@ -23,6 +23,8 @@ import type { LaunchStorage } from './storage/ports.js';
 import type { SettingsStore } from './storage/settings-store.js';
 import { HttpRoutingProvider, type RoutingProvider } from './routing/provider.js';
 import { StreamClient } from './stream/stream-client.js';
+import { REVIEW_PLAN } from './cadence/schedule.js';
+import { reportFile, reportHandlers, type ReportSource, type ReportSpan } from './report/report-handlers.js';
 
 export interface ConsoleServiceOptions {
   config: LaunchConfig;
@@ -40,6 +42,8 @@ export interface ConsoleServiceOptions {
    * entered by the operator with the OS keychain.
    */
   routingTokenHandlers?: Pick<Handlers, 'routing:token-status' | 'routing:set-token'>;
+  /** A PDF of the launch report; only the desktop app can print one (the web host's page uses the browser's print dialog). */
+  reportPdfHandler?: Pick<Handlers, 'report:pdf'>;
   /** Where T0 is kept: electron-store in the desktop app; by default conf in dataDir. */
   settings?: SettingsStore;
   /** Where the launch's records are kept; by default files in dataDir. */
@@ -177,6 +181,12 @@ export class ConsoleService {
       ...parts.sampling.handlers,
       ...parts.gates.handlers,
       ...parts.rollout.handlers,
+      ...reportHandlers(this.reportSource()),
+      ...(options.reportPdfHandler ?? {
+        'report:pdf': () => {
+          throw new Error('Only the desktop app prints the report to PDF here: open the HTML report and print it from the browser (Save as PDF).');
+        },
+      }),
       ...(options.routingTokenHandlers ?? {
         'routing:token-status': () => ({
           present: Boolean(options.routingToken),
@@ -193,6 +203,16 @@ export class ConsoleService {
         },
       }),
     };
+  }
+
+  /** The launch report over a span, read from storage: for the desktop shell's PDF. */
+  buildReport(span: ReportSpan = {}): Promise<ExportFile> {
+    return reportFile(this.reportSource(), span);
+  }
+
+  private reportSource(): ReportSource {
+    const { config } = this.options;
+    return { storage: this.storage, launchName: config.launchName, intents: config.intents, reviewPlan: REVIEW_PLAN, now: this.now };
   }
 
   start(): void {

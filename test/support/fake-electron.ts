@@ -22,9 +22,11 @@ export interface FakeContents {
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null;
   sent: { channel: string; payload: unknown }[];
   mainFrame: { url: string };
+  printed: Record<string, unknown>[];
   on(event: string, fn: Listener): FakeContents;
   setWindowOpenHandler(fn: (details: { url: string }) => { action: string }): void;
   send(channel: string, payload: unknown): void;
+  printToPDF(options: Record<string, unknown>): Promise<Buffer>;
 }
 
 export function fakeContents(): FakeContents {
@@ -33,6 +35,7 @@ export function fakeContents(): FakeContents {
     windowOpenHandler: null,
     sent: [],
     mainFrame: { url: 'app://console/index.html' },
+    printed: [],
     on(event, fn) {
       c.listeners.set(event, fn);
       return c;
@@ -42,6 +45,10 @@ export function fakeContents(): FakeContents {
     },
     send(channel, payload) {
       c.sent.push({ channel, payload });
+    },
+    printToPDF(options) {
+      c.printed.push(options);
+      return Promise.resolve(Buffer.from('%PDF-1.4 stand-in'));
     },
   };
   return c;
@@ -65,7 +72,7 @@ function createRecord() {
     permissionRequest: null as null | ((wc: unknown, permission: string, callback: (granted: boolean) => void) => void),
     permissionCheck: null as null | ((...args: unknown[]) => boolean),
     ipcHandlers: new Map<string, (event: unknown, request: unknown) => unknown>(),
-    windows: [] as { options: Record<string, unknown>; contents: FakeContents; loaded: string[] }[],
+    windows: [] as { options: Record<string, unknown>; contents: FakeContents; loaded: string[]; destroyed: boolean }[],
     shortcuts: new Map<string, () => void>(),
     notifications: [] as Record<string, unknown>[],
     errorBoxes: [] as { title: string; content: string }[],
@@ -146,14 +153,17 @@ class BrowserWindow {
   private readonly entry: (typeof record.windows)[number];
 
   constructor(options: Record<string, unknown>) {
-    this.entry = { options, contents: this.webContents, loaded: [] };
+    this.entry = { options, contents: this.webContents, loaded: [], destroyed: false };
     record.windows.push(this.entry);
   }
   on() {
     return this;
   }
   isDestroyed() {
-    return false;
+    return this.entry.destroyed;
+  }
+  destroy() {
+    this.entry.destroyed = true;
   }
   isMinimized() {
     return false;

@@ -195,6 +195,22 @@ describe('desktop shell (electron/main.ts against a recording Electron)', () => 
     expect(existsSync(join(dataDir, 'routing-token.bin'))).toBe(false);
   });
 
+  it('prints the launch report to PDF in a hidden window with no script and no preload, then closes it', async () => {
+    await startShell();
+    const pdf = (await invoke('report:pdf', {})) as { fileName: string; mimeType: string; base64: string };
+    expect(pdf.mimeType).toBe('application/pdf');
+    expect(pdf.fileName).toMatch(/^launch-report-.*\.pdf$/);
+    expect(Buffer.from(pdf.base64, 'base64').toString()).toMatch(/^%PDF/);
+    const printer = record.windows.find((w) => w.contents.printed.length > 0);
+    expect(printer?.options).toMatchObject({ show: false, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false } });
+    expect(JSON.stringify(printer?.options)).not.toContain('preload');
+    expect(printer?.contents.printed[0]).toMatchObject({ pageSize: 'A4', printBackground: true, preferCSSPageSize: true });
+    const url = printer?.loaded[0] ?? '';
+    expect(url).toMatch(/^data:text\/html;charset=utf-8;base64,/);
+    expect(Buffer.from(url.split(',')[1] ?? '', 'base64').toString()).toContain('<h1>Launch report:');
+    expect(printer?.destroyed).toBe(true);
+  });
+
   it('takes the single-instance lock and brings the first window forward instead of opening a second', async () => {
     record.reset({ singleInstance: false });
     process.argv = ['electron', 'main.js', '--data-dir', dataDir];

@@ -23,7 +23,8 @@ export async function buildLaunchReport(storage: LaunchStorage, request: ReportR
   const records = await readLaunchRecords(storage, request.intents);
   const t0 = records.t0 ? Date.parse(records.t0) : null;
   const firstEntry = records.audit.first ? Date.parse(records.audit.first.ts) : null;
-  const from = request.from ?? t0 ?? firstEntry ?? request.now;
+  // A launch with nothing recorded yet still gets its report, over the last hour, saying so.
+  const from = request.from ?? Math.min(t0 ?? firstEntry ?? request.now - 3_600_000, request.now - 60_000);
   const to = request.to ?? request.now;
   if (!(to > from)) {
     throw new ReportSpanError(`the span must end after it starts: from ${new Date(from).toISOString()} to ${new Date(to).toISOString()}`);

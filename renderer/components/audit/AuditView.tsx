@@ -5,6 +5,7 @@ import { useConsole } from '../../state/store.js';
 import { operatorZone, Time } from '../common/Time.js';
 import './audit.css';
 import { errorText, invoke } from '../../bridge/invoke.js';
+import { ReportButtons } from './ReportButtons.js';
 
 /** Newest entries shown; the export covers the whole file. */
 const SHOWN = 500;
@@ -91,6 +92,7 @@ export function AuditView() {
           <input value={filter.text} placeholder="words in summary or data" onChange={(e) => setFilter({ ...filter, text: e.target.value })} />
         </label>
         <ExportButtons filter={filter} />
+        <ReportButtons />
       </div>
       {error && (
         <p className="audit-bad" role="alert">
