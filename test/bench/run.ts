@@ -10,6 +10,7 @@ import { benchKpiHistory } from './kpi-history.js';
 import { benchPii } from './pii.js';
 import { benchPostgres } from './postgres.js';
 import { benchRelay } from './relay.js';
+import { benchReport } from './report.js';
 import { benchRouting } from './routing.js';
 import { benchSampling } from './sampling.js';
 import { benchStream } from './stream.js';
@@ -69,6 +70,10 @@ const FLOORS: Record<string, Record<string, Floor>> = {
     chainIntact: { text: '1 (verified after the run)', met: (v) => v === 1 },
     chainEntries: { text: '= appended (none lost, none forked)', met: (v, all) => v === at(all, 'appended') },
   },
+  report: {
+    buildMs: { text: '< 5,000 ms to read the records and build the report', met: (v) => v < 5000 },
+    auditEntries: { text: '> 5,000 (beyond what a console keeps in memory)', met: (v) => v > 5000 },
+  },
   relay: {
     webhooksPerSec: { text: '≥ 2,000 webhooks/s written durably', met: (v) => v >= 2000 },
     p99Ms: { text: 'P99 < 50 ms to 2xx', met: (v) => v < 50 },
@@ -87,6 +92,7 @@ const BENCHES: { name: string; what: string; run: () => Promise<Figures> }[] = [
   { name: 'pii', what: 'masking on the labelled transcript corpus', run: benchPii },
   { name: 'kpiHistory', what: '14 days of a 5-intent launch in the KPI history, then a review span and the whole launch', run: benchKpiHistory },
   { name: 'postgres', what: 'audit appends to PostgreSQL with the chain: 2 servers on one launch, 32 in flight each, fsync on; then one at a time', run: benchPostgres },
+  { name: 'report', what: 'the launch report of a recorded 48-hour launch at 2 calls/s, read from storage', run: benchReport },
   { name: 'relay', what: 'signed webhooks to fsync on loopback; a console catching up 100,000 calls', run: benchRelay },
 ];
 
