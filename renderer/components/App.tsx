@@ -14,6 +14,7 @@ import { EmergencyConfirm } from './emergency/EmergencyConfirm.js';
 import { EmergencyControls } from './emergency/EmergencyControls.js';
 import { Notices } from './Notices.js';
 import { SamplingView } from './sampling/SamplingView.js';
+import { LaunchDecisionView } from './gates/LaunchDecisionView.js';
 import { ShiftOwnerBadge } from './shift/ShiftOwnerBadge.js';
 
 const VIEWS: { id: View; label: string }[] = [
@@ -21,6 +22,7 @@ const VIEWS: { id: View; label: string }[] = [
   { id: 'alerts', label: 'Alerts' },
   { id: 'reviews', label: 'Reviews' },
   { id: 'sampling', label: 'Sampling' },
+  { id: 'decision', label: 'Launch decision' },
   { id: 'audit', label: 'Audit log' },
 ];
 
@@ -34,6 +36,8 @@ function CurrentView({ view }: { view: View }) {
       return <ReviewsView />;
     case 'sampling':
       return <SamplingView />;
+    case 'decision':
+      return <LaunchDecisionView />;
     case 'audit':
       return <AuditView />;
   }

@@ -5,6 +5,7 @@ import { selectIntents, selectLive } from '../state/snapshot.js';
 import { useConsole } from '../state/store.js';
 import { IntentTable } from './IntentTable.js';
 import { LayerTiles } from './LayerTiles.js';
+import { RolloutPanel } from './rollout/RolloutPanel.js';
 import { LiveChart } from './LiveChart.js';
 import { WindowPicker } from './WindowPicker.js';
 
@@ -25,6 +26,7 @@ export function Dashboard() {
         <WindowPicker value={summary.windowMin} onChange={setWindow} />
       </div>
       <LayerTiles />
+      <RolloutPanel />
       <div className="split">
         <ChartPanel />
         <IntentPanel />

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { ConsoleState } from './store.js';
 
-export type View = 'dashboard' | 'alerts' | 'reviews' | 'sampling' | 'audit';
+export type View = 'dashboard' | 'alerts' | 'reviews' | 'sampling' | 'decision' | 'audit';
 
 export interface NavigationSlice {
   view: View;

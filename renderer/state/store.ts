@@ -6,6 +6,8 @@ import { createEmergencySlice, type EmergencySlice } from './emergency.js';
 import { createNavigationSlice, type NavigationSlice } from './navigation.js';
 import { createNoticesSlice, type NoticesSlice } from './notices.js';
 import { createSamplingSlice, type SamplingSlice } from './sampling.js';
+import { createGatesSlice, type GatesSlice } from './gates.js';
+import { createRolloutSlice, type RolloutSlice } from './rollout.js';
 import { createSnapshotSlice, type SnapshotSlice } from './snapshot.js';
 
 /**
@@ -20,7 +22,9 @@ export type ConsoleState = SnapshotSlice &
   AlertsSlice &
   EmergencySlice &
   CadenceSlice &
-  SamplingSlice;
+  SamplingSlice &
+  GatesSlice &
+  RolloutSlice;
 
 export const useConsole = create<ConsoleState>()((...a) => ({
   ...createSnapshotSlice(...a),
@@ -31,4 +35,6 @@ export const useConsole = create<ConsoleState>()((...a) => ({
   ...createEmergencySlice(...a),
   ...createCadenceSlice(...a),
   ...createSamplingSlice(...a),
+  ...createGatesSlice(...a),
+  ...createRolloutSlice(...a),
 }));
