@@ -11,6 +11,7 @@ import { benchPii } from './pii.js';
 import { benchPostgres } from './postgres.js';
 import { benchRelay } from './relay.js';
 import { benchReport } from './report.js';
+import { benchRollout } from './rollout.js';
 import { benchRouting } from './routing.js';
 import { benchSampling } from './sampling.js';
 import { benchStream } from './stream.js';
@@ -74,6 +75,10 @@ const FLOORS: Record<string, Record<string, Floor>> = {
     buildMs: { text: '< 5,000 ms to read the records and build the report', met: (v) => v < 5000 },
     auditEntries: { text: '> 5,000 (beyond what a console keeps in memory)', met: (v) => v > 5000 },
   },
+  rollout: {
+    ladderDocKb: { text: '≤ 256 KB rewritten per change, whatever the length of the rollout', met: (v) => v <= 256 },
+    heapMbHeld: { text: '≤ 5 MB after 14 days', met: (v) => v <= 5 },
+  },
   relay: {
     webhooksPerSec: { text: '≥ 2,000 webhooks/s written durably', met: (v) => v >= 2000 },
     p99Ms: { text: 'P99 < 50 ms to 2xx', met: (v) => v < 50 },
@@ -93,6 +98,7 @@ const BENCHES: { name: string; what: string; run: () => Promise<Figures> }[] = [
   { name: 'kpiHistory', what: '14 days of a 5-intent launch in the KPI history, then a review span and the whole launch', run: benchKpiHistory },
   { name: 'postgres', what: 'audit appends to PostgreSQL with the chain: 2 servers on one launch, 32 in flight each, fsync on; then one at a time', run: benchPostgres },
   { name: 'report', what: 'the launch report of a recorded 48-hour launch at 2 calls/s, read from storage', run: benchReport },
+  { name: 'rollout', what: "14 simulated days of the ladder: each stage's span, alerts and bounded figure series", run: benchRollout },
   { name: 'relay', what: 'signed webhooks to fsync on loopback; a console catching up 100,000 calls', run: benchRelay },
 ];
 
