@@ -97,6 +97,8 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       metrics.set('relay_stream_seq', {}, journal.newestSeq);
       metrics.set('relay_calls_held', {}, ingest.held);
       for (const p of configured) metrics.set('relay_last_webhook_timestamp_seconds', { platform: p }, (lastWebhookAt[p] ?? 0) / 1000);
+      const cpu = process.cpuUsage();
+      metrics.set('process_cpu_seconds_total', {}, (cpu.user + cpu.system) / 1e6);
       const text = metrics.text();
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
       res.end(text);
@@ -280,6 +282,7 @@ function declareMetrics(): Metrics {
   m.declare('relay_stream_seq', 'gauge', 'Newest stream seq written durably.');
   m.declare('relay_calls_held', 'gauge', 'Calls waiting for a second delivery (Retell analysis, agent report of a Twilio call).');
   m.declare('relay_last_webhook_timestamp_seconds', 'gauge', 'Unix time of the last signed delivery, by platform (0: none yet).');
+  m.declare('process_cpu_seconds_total', 'counter', 'User and system CPU time the relay process has spent, in seconds.');
   return m;
 }
 
