@@ -6,13 +6,15 @@ import { startHarness } from '../test/e2e/harness.js';
 /**
  * Takes the README's screenshot from a real run: the simulator at 60x for a simulated hour and
  * a half of traffic, the web host, and Chromium. `npm run screenshot -- [view] [file]`;
- * SCREENSHOT_SCENARIOS=latency-spike,pii-leak plays simulator faults.
+ * SCREENSHOT_SCENARIOS=latency-spike,pii-leak plays simulator faults; SCREENSHOT_AGENT_SHARE=5 starts
+ * the agent on a 5% canary.
  */
 const { positionals } = parseArgs({ args: process.argv.slice(2), options: {}, strict: true, allowPositionals: true });
 if (positionals.length > 2) throw new Error(`usage: npm run screenshot -- [view] [file]; unexpected argument ${positionals[2]}`);
 const [view = 'Dashboard', file = 'docs/dashboard.png'] = positionals;
 const scenarios = process.env.SCREENSHOT_SCENARIOS?.split(',').filter(Boolean) ?? [];
-const h = await startHarness({ rate: 3, speed: 60, seed: 7, scenarios });
+const agentShare = process.env.SCREENSHOT_AGENT_SHARE === undefined ? undefined : Number(process.env.SCREENSHOT_AGENT_SHARE);
+const h = await startHarness({ rate: 3, speed: 60, seed: 7, scenarios, ...(agentShare === undefined ? {} : { agentShare }) });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],

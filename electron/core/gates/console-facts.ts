@@ -71,9 +71,9 @@ export function consoleFacts(inputs: GateInputs, thresholds: GatesConfig['thresh
   if (triggers.length > 0) r.proves.set(0, 'alert rules');
   r.facts.push({
     label: 'Runbook',
-    value: inputs.runbookSteps > 0 ? `${inputs.runbookSteps} manual steps` : 'none',
+    value: inputs.runbookSteps > 0 ? `${inputs.runbookSteps} manual steps` : 'none: the manual steps go in the launch configuration',
     source: 'launch configuration',
-    ok: inputs.runbookSteps > 0,
+    ok: inputs.runbookSteps > 0 ? true : null,
   });
   const last = inputs.lastRehearsal;
   r.facts.push({
