@@ -3,6 +3,9 @@
  * keep-alive connections, each answered only once written with fsync (accepted per second, P99
  * time to 2xx); then a console catching up 100,000 buffered calls from the relay's journal
  * (connect with `since: 0` to holding the newest seq). Prints figures; never asserts on them.
+ * Beside each wall-clock figure, the CPU time spent per webhook and per caught-up call (the
+ * relay's from its /metrics, the console's from process.cpuUsage): on a shared machine the
+ * wall clock measures the neighbours too, CPU time only the work.
  *
  *   npx tsx test/bench/relay.ts
  */
@@ -22,6 +25,17 @@ import { freePort, startRelayProcess, writeRelayConfig } from '../support/relay-
 const WEBHOOKS = 20_000;
 const CONNECTIONS = 32;
 const BUFFERED = 100_000;
+
+/** The relay process's CPU seconds so far, as its /metrics reports them. */
+async function relayCpuSeconds(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+}
+
+const cpuSecondsHere = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
@@ -82,6 +96,7 @@ async function benchWebhooks(dir: string): Promise<Record<string, number>> {
     const latencies: number[] = [];
     let failed = 0;
     let next = 0;
+    const cpuBefore = await relayCpuSeconds(relay.url);
     const started = performance.now();
     await Promise.all(
       connections.map(async (connection) => {
@@ -96,6 +111,7 @@ async function benchWebhooks(dir: string): Promise<Record<string, number>> {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpu = (await relayCpuSeconds(relay.url)) - cpuBefore;
     for (const c of connections) c.close();
     latencies.sort((a, b) => a - b);
     return {
@@ -103,6 +119,8 @@ async function benchWebhooks(dir: string): Promise<Record<string, number>> {
       p50Ms: percentile(latencies, 0.5),
       p99Ms: percentile(latencies, 0.99),
       notAccepted: failed,
+      relayCpuUsPerWebhook: Math.round((cpu * 1e6) / WEBHOOKS),
+      webhooksPerRelayCpuSec: Math.round(WEBHOOKS / cpu),
     };
   } finally {
     await relay.stop();
@@ -143,6 +161,8 @@ async function benchCatchUp(dir: string): Promise<Record<string, number>> {
     },
   );
   try {
+    const relayCpuBefore = await relayCpuSeconds(relay.url);
+    const consoleCpuBefore = cpuSecondsHere();
     const started = performance.now();
     client.start();
     await new Promise<void>((resolve, reject) => {
@@ -155,7 +175,16 @@ async function benchCatchUp(dir: string): Promise<Record<string, number>> {
         }
       }, 5);
     });
-    return { catchUpMs: Math.round(performance.now() - started), caughtUpCalls: calls };
+    const catchUpMs = Math.round(performance.now() - started);
+    const consoleCpu = cpuSecondsHere() - consoleCpuBefore;
+    const relayCpu = (await relayCpuSeconds(relay.url)) - relayCpuBefore;
+    return {
+      catchUpMs,
+      caughtUpCalls: calls,
+      consoleCpuUsPerCall: Math.round((consoleCpu * 1e6) / calls),
+      relayCpuUsPerCall: Math.round((relayCpu * 1e6) / calls),
+      catchUpCpuMs: Math.round((consoleCpu + relayCpu) * 1000),
+    };
   } finally {
     client.stop();
     await relay.stop();
