@@ -76,8 +76,16 @@ const WEAK_CUES = new Set(['number', 'no', 'num', "number's"]);
 
 type Cue = 'negative' | 'phone' | 'id' | 'card' | 'weak' | null;
 
+/**
+ * Every kind above needs a numeral, an "@", or a token that is a digit word or "at"; most turns of
+ * a call have none of them, and skip the tokenizing. Bounded by letters and digits as tokens are,
+ * so it can match more than the tokens hold (a slower pass), never less.
+ */
+const MAY_HOLD_PII = /[0-9@]|(?<![A-Za-z0-9])(?:zero|oh|o|nought|one|two|three|four|five|six|seven|eight|nine|at)(?![A-Za-z0-9])/i;
+
 /** Every item of personal data in `text`, in order, without overlaps. */
 export function findPii(text: string): PiiSpan[] {
+  if (!MAY_HOLD_PII.test(text)) return [];
   const tokens = tokenize(text);
   const taken = new Array<boolean>(tokens.length).fill(false);
   const spans: PiiSpan[] = [];
