@@ -46,18 +46,39 @@ export function requireMethod(req: IncomingMessage, allowed: string): void {
  * The raw body, refused with 413 past `maxBytes`: at once when Content-Length says so, else as
  * soon as the bytes read pass it, so a huge body is never held whole.
  */
-export async function readRawBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
+export function readRawBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
-  if (declared > maxBytes) throw new HttpError(413, `body: larger than ${maxBytes} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > maxBytes) throw new HttpError(413, `body: larger than ${maxBytes} bytes`);
-    chunks.push(buf);
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  if (declared > maxBytes) return Promise.reject(new HttpError(413, `body: larger than ${maxBytes} bytes`));
+  // Listeners rather than an async iterator: a webhook is one chunk, and the iterator's set-up
+  // cost more than reading it.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (error: Error | null): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', done);
+      req.off('close', onClose);
+      if (error) {
+        // As leaving a for-await loop does: the rest of the body is not read.
+        req.destroy();
+        reject(error);
+      } else {
+        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+      }
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) done(new HttpError(413, `body: larger than ${maxBytes} bytes`));
+      else chunks.push(chunk);
+    };
+    const onEnd = (): void => done(null);
+    const onClose = (): void => done(new Error('body: the connection closed before the body ended'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', done);
+    req.on('close', onClose);
+  });
 }
 
 /** Reads a JSON body and validates it, failing with 400 "<field>: <message>". */
