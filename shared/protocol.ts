@@ -335,3 +335,107 @@ export function describeZodError(error: z.ZodError): string {
     .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
     .join('; ');
 }
+
+const ROUTES: ReadonlySet<unknown> = new Set(RouteSchema.options);
+const OUTCOMES: ReadonlySet<unknown> = new Set(CallRecordShape.shape.outcome.options);
+const SPEAKERS: ReadonlySet<unknown> = new Set(TurnSchema.shape.speaker.options);
+const ERROR_KINDS: ReadonlySet<unknown> = new Set(ErrorKindSchema.options);
+
+const isString = (v: unknown, min: number, max: number): boolean => typeof v === 'string' && v.length >= min && v.length <= max;
+const isMs = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
+/** Only the form toISOString writes (four-digit year, UTC), and only a time that writes back the same. */
+const isCanonicalTime = (v: unknown): boolean =>
+  typeof v === 'string' && v.length === 24 && v.charCodeAt(23) === 90 && !Number.isNaN(Date.parse(v)) && new Date(v).toISOString() === v;
+
+/** Only known keys, each holding a value (JSON has no undefined, a hand-built object may). */
+function onlyKeys(o: Record<string, unknown>, known: ReadonlySet<string>): boolean {
+  for (const key in o) if (!known.has(key) || o[key] === undefined) return false;
+  return true;
+}
+
+/** Known keys, and fields a platform added (its call id, ended reason) that are short plain values boundExtras keeps as they are. */
+function plainExtras(call: Record<string, unknown>): boolean {
+  let extras = 0;
+  for (const key in call) {
+    const v = call[key];
+    if (v === undefined) return false;
+    if (CALL_KEYS.has(key)) continue;
+    extras += 1;
+    if (extras > STREAM_LIMITS.extraNodes || key.length > STREAM_LIMITS.extraChars) return false;
+    if (typeof v === 'string' ? v.length > STREAM_LIMITS.extraChars : !(typeof v === 'number' || typeof v === 'boolean' || v === null)) return false;
+  }
+  return true;
+}
+
+function listOf(v: unknown, max: number, item: (o: Record<string, unknown>) => boolean): boolean {
+  if (!Array.isArray(v) || v.length > max) return false;
+  for (const o of v) if (!isRecord(o) || !item(o)) return false;
+  return true;
+}
+
+const plainTurn = (t: Record<string, unknown>): boolean =>
+  onlyKeys(t, LIST_ITEM_KEYS.turns) &&
+  SPEAKERS.has(t.speaker) &&
+  isString(t.text, 0, STREAM_LIMITS.turnTextChars) &&
+  isMs(t.startMs) &&
+  isMs(t.endMs) &&
+  (t.latencyMs === undefined || isMs(t.latencyMs)) &&
+  (t.sttConfidence === undefined || (isMs(t.sttConfidence) && (t.sttConfidence as number) <= 1)) &&
+  (t.interrupted === undefined || typeof t.interrupted === 'boolean');
+
+const plainToolCall = (t: Record<string, unknown>): boolean =>
+  onlyKeys(t, LIST_ITEM_KEYS.toolCalls) &&
+  isString(t.name, 0, STREAM_LIMITS.idChars) &&
+  typeof t.ok === 'boolean' &&
+  isMs(t.latencyMs) &&
+  (t.error === undefined || isString(t.error, 0, STREAM_LIMITS.messageChars));
+
+const plainError = (e: Record<string, unknown>): boolean =>
+  onlyKeys(e, LIST_ITEM_KEYS.errors) && ERROR_KINDS.has(e.kind) && isString(e.message, 0, STREAM_LIMITS.messageChars);
+
+/**
+ * A call event that CallEventSchema would return unchanged: every field of its type, within
+ * every limit, no text or list to cut, canonical UTC times, added fields only on the call and
+ * short. Checked by hand in
+ * one pass, since a console catching up reads 100,000 of them; anything else is left to the
+ * schema, which alone says what is wrong.
+ */
+function isPlainCallEvent(raw: unknown): raw is CallEvent {
+  if (!isRecord(raw) || !Number.isSafeInteger(raw.seq) || (raw.seq as number) < 1 || !onlyKeys(raw, PLAIN_EVENT_KEYS)) return false;
+  const c = raw.call;
+  if (!isRecord(c) || !plainExtras(c) || c.truncated !== undefined) return false;
+  const { escalation, safety } = c;
+  return (
+    isString(c.id, 1, STREAM_LIMITS.idChars) &&
+    isString(c.intent, 1, STREAM_LIMITS.intentChars) &&
+    isString(c.agentVersion, 0, STREAM_LIMITS.idChars) &&
+    isCanonicalTime(c.startedAt) &&
+    isCanonicalTime(c.endedAt) &&
+    (c.startedAt as string) <= (c.endedAt as string) &&
+    ROUTES.has(c.route) &&
+    typeof c.connected === 'boolean' &&
+    OUTCOMES.has(c.outcome) &&
+    listOf(c.turns, STREAM_LIMITS.turns, plainTurn) &&
+    listOf(c.toolCalls, STREAM_LIMITS.toolCalls, plainToolCall) &&
+    listOf(c.errors, STREAM_LIMITS.errors, plainError) &&
+    (escalation === undefined ||
+      (isRecord(escalation) &&
+        onlyKeys(escalation, ESCALATION_KEYS) &&
+        typeof escalation.requested === 'boolean' &&
+        typeof escalation.transferred === 'boolean' &&
+        typeof escalation.contextPreserved === 'boolean')) &&
+    isRecord(safety) &&
+    onlyKeys(safety, SAFETY_KEYS) &&
+    isCount(safety.pii) &&
+    isCount(safety.policy) &&
+    isCount(safety.injection) &&
+    (c.recordingUrl === undefined || isString(c.recordingUrl, 0, STREAM_LIMITS.urlChars))
+  );
+}
+const PLAIN_EVENT_KEYS: ReadonlySet<string> = new Set(['seq', 'call']);
+
+/** CallEventSchema.safeParse, with the common well-formed event taken without the schema's cost. */
+export function parseCallEvent(raw: unknown): ReturnType<typeof CallEventSchema.safeParse> {
+  return isPlainCallEvent(raw) ? { success: true, data: raw } : CallEventSchema.safeParse(raw);
+}

@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import {
   describeZodError,
+  parseCallEvent,
   STREAM_EVENTS,
   STREAM_NAMESPACE,
   type CallRecord,
@@ -124,7 +125,7 @@ export class StreamClient {
       if (this.admit(verdict)) {
         this.lastCallCountedAt = this.now();
         this.handlers.call?.(call, e.seq);
-      } else if (verdict.kind !== 'duplicate' && verdict.kind !== 'resume') {
+      } else if (!verdict.accept && verdict.kind !== 'duplicate' && verdict.kind !== 'resume') {
         this.lastCallRefused = { at: this.now(), reason: verdict.reason };
       }
     });
@@ -241,7 +242,7 @@ export class StreamClient {
     handle: (payload: import('zod').infer<(typeof STREAM_EVENTS)[N]>) => void,
   ): void {
     this.socket?.on(name as string, (raw: unknown) => {
-      const parsed = STREAM_EVENTS[name].safeParse(raw);
+      const parsed = name === 'call' ? parseCallEvent(raw) : STREAM_EVENTS[name].safeParse(raw);
       if (!parsed.success) {
         const seq = typeof raw === 'object' && raw !== null ? (raw as { seq?: unknown }).seq : undefined;
         const reason = describeZodError(parsed.error);
