@@ -43,7 +43,11 @@ interface Client {
   since: number | undefined;
   /** The newest seq sent to this client; null until it has had its hello. */
   cursor: number | null;
+  /** A slice of a long catch-up is queued for the next turn of the event loop. */
+  continuing: boolean;
 }
+
+const CATCH_UP_SLICE = 1000;
 
 export class StreamServer {
   private readonly clients = new Map<string, Client>();
@@ -63,10 +67,10 @@ export class StreamServer {
     });
     nsp.on('connection', (socket) => {
       const since = (socket.data as { since?: number }).since;
-      const client: Client = { socket, since, cursor: null };
+      const client: Client = { socket, since, cursor: null, continuing: false };
       this.clients.set(socket.id, client);
       socket.on('disconnect', () => this.clients.delete(socket.id));
-      if (!this.paused) this.flushClient(client);
+      if (!this.paused) this.flushClient(client, CATCH_UP_SLICE);
     });
   }
 
@@ -77,7 +81,7 @@ export class StreamServer {
   /** Sends every client what the log holds past its cursor. */
   flush(): void {
     if (this.paused) return;
-    for (const client of this.clients.values()) this.flushClient(client);
+    for (const client of this.clients.values()) if (!client.continuing) this.flushClient(client);
   }
 
   heartbeat(): void {
@@ -88,7 +92,8 @@ export class StreamServer {
       ts: new Date(this.options.now()).toISOString(),
       seq: this.options.log.newestSeq,
     };
-    for (const client of this.clients.values()) client.socket.emit('heartbeat', beat);
+    // A client still catching up would read the newest seq as events gone missing and resume.
+    for (const client of this.clients.values()) if (client.cursor === beat.seq) client.socket.emit('heartbeat', beat);
   }
 
   /** Stops all sending, heartbeats included, while clients stay connected. */
@@ -106,7 +111,8 @@ export class StreamServer {
     for (const client of this.clients.values()) client.socket.conn.close();
   }
 
-  private flushClient(client: Client): void {
+  /** Sends the client what lies past its cursor, at most `slice` events now and the rest later. */
+  private flushClient(client: Client, slice = Infinity): void {
     const log = this.options.log;
     if (client.cursor === null) {
       const hello: HelloEvent = { ...this.options.hello(), protocol: PROTOCOL_VERSION, seq: log.newestSeq };
@@ -120,9 +126,30 @@ export class StreamServer {
       client.socket.emit('gap', gap);
       client.cursor = gap.to;
     }
+    let sent = 0;
     for (const event of log.after(client.cursor)) {
+      if (sent === slice) {
+        this.continueLater(client);
+        return;
+      }
       client.socket.emit(event.name, event.payload);
       client.cursor = event.payload.seq;
+      sent += 1;
     }
+  }
+
+  /**
+   * A console that connects to a long buffer catches up in slices, each after the event loop has
+   * turned: the frames already queued go out, and other clients, webhooks and heartbeats are
+   * served meanwhile instead of waiting for 100,000 events to be queued at once. Clients that are
+   * caught up get new events at once and whole, as before.
+   */
+  private continueLater(client: Client): void {
+    if (client.continuing) return;
+    client.continuing = true;
+    setImmediate(() => {
+      client.continuing = false;
+      if (!this.paused && this.clients.get(client.socket.id) === client) this.flushClient(client, CATCH_UP_SLICE);
+    });
   }
 }
