@@ -51,6 +51,8 @@ async function openFirstReview(page: Page) {
 }
 
 test('a check note typed without leaving the field survives kill -9 of the host', async ({ page }) => {
+  // Two host processes start from source under tsx, which takes a while on a busy machine.
+  test.setTimeout(180_000);
   const first = await startHost();
   await page.goto(first.url);
   const badge = page.getByRole('region', { name: 'Shift owner' });
@@ -65,7 +67,7 @@ test('a check note typed without leaving the field survives kill -9 of the host'
   await note.click();
   await note.pressSequentially('P95 spiking on cancel_service', { delay: 15 });
   await expect(note).toBeFocused();
-  await expect(form.getByRole('status', { name: 'Saving Latency spikes' })).toHaveText('Saved');
+  await expect(form.getByRole('status', { name: 'Saving Latency spikes' })).toHaveText('Saved', { timeout: 30_000 });
 
   const exited = new Promise((r) => first.child.once('exit', (_code, signal) => r(signal)));
   first.child.kill('SIGKILL');

@@ -68,7 +68,7 @@ export function SessionList({ sessions, onOpen }: { sessions: SessionListItem[] 
                       <button
                         disabled={busy}
                         onClick={() => void redraw(s)}
-                        aria-label={`Redraw session ${s.name} with its seed`}
+                        aria-label={`Redraw with this seed: ${s.name}`}
                         title="Draws the same calls again from the same pool snapshot, as a new session with annotations of its own"
                       >
                         Redraw with this seed
