@@ -3,6 +3,7 @@ import type { ConsolePush, ExportFile } from '../../shared/bridge.js';
 import { hasAnyRunbook, type LaunchConfig } from '../../shared/config.js';
 import type { ConsoleSnapshot, RoutingView, StreamStatus } from '../../shared/console-state.js';
 import type { RoutingActionName, RoutingState } from '../../shared/protocol.js';
+import type { WindowStats } from '../../shared/kpi.js';
 import { SHIFT_OWNER_REQUIRED } from '../../shared/operator-text.js';
 import { auditHandlers } from './audit/audit-handlers.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -350,7 +351,8 @@ async function openFeatures(options: ConsoleServiceOptions, ctx: ConsoleContext,
   const sampling = await SamplingFeature.open(ctx);
   const ready = alerts;
   const rollout = await RolloutFeature.open(ctx, rolloutHooks(options, ctx, kpiHistory, routingActions, ready, sampling));
-  const gates = await GatesFeature.open(ctx, () => gateInputs(options, ctx, cadence, ready, rollout));
+  const lastHour = lastHourOf(ctx);
+  const gates = await GatesFeature.open(ctx, () => gateInputs(options, ctx, cadence, ready, rollout, lastHour));
   return { cadence, routingActions, alerts, sampling, rollout, gates };
 }
 
@@ -436,12 +438,29 @@ function rehearsalTarget(
   };
 }
 
+/** The last hour's figures, worked out once per stream second however often the snapshot asks. */
+function lastHourOf(ctx: ConsoleContext): (streamTime: number) => WindowStats {
+  let read: { second: number; stats: WindowStats } | null = null;
+  return (streamTime) => {
+    const second = Math.floor(streamTime / 1000);
+    if (read?.second !== second) read = { second, stats: ctx.metrics.snapshot(streamTime).windows[60].overall };
+    return read.stats;
+  };
+}
+
 /** What the launch decision's rows fill in from the console itself. */
-function gateInputs(options: ConsoleServiceOptions, ctx: ConsoleContext, cadence: CadenceFeature, alerts: AlertsFeature, rollout: RolloutFeature): GateInputs {
+function gateInputs(
+  options: ConsoleServiceOptions,
+  ctx: ConsoleContext,
+  cadence: CadenceFeature,
+  alerts: AlertsFeature,
+  rollout: RolloutFeature,
+  lastHour: (streamTime: number) => WindowStats,
+): GateInputs {
   const { config } = options;
   const stream = ctx.streamStatus();
   const rehearsals = rollout.rehearsalRecord();
-  const window = stream.streamTime === null ? null : ctx.metrics.snapshot(stream.streamTime).windows[60].overall;
+  const window = stream.streamTime === null ? null : lastHour(stream.streamTime);
   return {
     stream: { phase: stream.phase, url: stream.url },
     rules: alerts.view().alerts.map((a) => ({ name: a.rule.name, severity: a.rule.severity, action: a.rule.recommendedAction?.action ?? null })),

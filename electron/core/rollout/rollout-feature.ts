@@ -48,6 +48,7 @@ export interface RolloutHooks {
 
 const SAMPLES_EVERY_MS = 5_000;
 const SAVE_EVERY_MS = 60_000;
+const FIGURES_EVERY_MS = 1_000;
 
 /** The staged rollout: a ladder the console runs from the provider's read-back, and timed rollback rehearsals. */
 export class RolloutFeature implements Feature {
@@ -58,6 +59,7 @@ export class RolloutFeature implements Feature {
   private samplesAskedAt = -Infinity;
   private savedAt = -Infinity;
   private promoting = false;
+  private figuresRead: { from: number; at: number; wall: number; figures: StageFigures | null } | null = null;
   private active: Rehearsal | null = null;
   private busy = false;
   /** Stream time the rehearsal's action was verified at, and what a new call must show to prove it. */
@@ -254,9 +256,16 @@ export class RolloutFeature implements Feature {
     return (stage?.checks ?? []).map((text, i) => ({ text, done: this.state.checks[i] ?? null }));
   }
 
+  /** The stage's figures, read from the history at most once a second: a snapshot asks for them several times. */
   private stageFigures(at: number): StageFigures | null {
     const span = currentSpan(this.state);
-    return span ? this.hooks.figures(span.from, at) : null;
+    if (!span) return null;
+    const wall = this.ctx.now();
+    const cached = this.figuresRead;
+    if (cached && cached.from === span.from && wall - cached.wall < FIGURES_EVERY_MS && at >= cached.at) return cached.figures;
+    const figures = this.hooks.figures(span.from, at);
+    this.figuresRead = { from: span.from, at, wall, figures };
+    return figures;
   }
 
   /** Brings the ladder up to what the provider reads back now, and notes critical alerts in the stage. */
