@@ -123,7 +123,7 @@ describe('the console shows the launch the platforms report through the relay', 
     const acked = new Set<string>();
     const sending = Promise.all(
       ids.map((id, i) =>
-        new Promise((r) => setTimeout(r, i * 2))
+        new Promise((r) => setTimeout(r, i * 5))
           .then(() => postVapi(relay.url, vapiCompleted(id, { startedAt: at(2), endedAt: at(1) })))
           .then((res) => res.status === 200 && acked.add(id))
           .catch(() => undefined),
