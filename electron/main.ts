@@ -125,7 +125,7 @@ async function start(): Promise<void> {
     dataDir,
     streamToken: options.streamToken,
     routingToken: tokens.current(),
-    provider: providerWithStoredToken(options.config, tokens),
+    provider: providerWithStoredToken(options.config, tokens, options.splitterToken),
     settings: electronSettings(dataDir),
     routingTokenHandlers: {
       'routing:token-status': () => tokens.status(),

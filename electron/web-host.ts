@@ -54,6 +54,7 @@ export async function startWebHost(options: LaunchOptions, rendererDir = RENDERE
       dataDir,
       streamToken: options.streamToken,
       routingToken: options.routingToken,
+      splitterToken: options.splitterToken,
     });
   } catch (e) {
     if (server.listening) await closeServer();

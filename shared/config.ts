@@ -3,6 +3,7 @@ import { KPI_IDS } from './kpi.js';
 import { didYouMean } from './did-you-mean.js';
 import { DEFAULT_INTENTS, type RoutingActionName } from './protocol.js';
 import { GATE_IDS } from './gate-defaults.js';
+import { DEFAULT_ROUTING, RoutingConfigSchema } from './routing-config.js';
 
 /** The launch configuration: one JSON file, documented in docs/configuration.md. */
 
@@ -73,15 +74,7 @@ export function hasAnyRunbook(config: Pick<LaunchConfig, 'runbook' | 'runbooks'>
   return (Object.keys(RUNBOOK_KIND_OF) as RoutingActionName[]).some((a) => runbookFor(config, a).length > 0);
 }
 
-const RoutingConfigSchema = z.strictObject({
-  baseUrl: z.string().url().default('http://127.0.0.1:4100'),
-  tokenEnv: z.string().default('LAUNCH_ROUTING_TOKEN'),
-  timeoutMs: z.number().int().positive().default(2000),
-  retries: z.number().int().min(0).max(10).default(3),
-  /** An action's verdict is due within this; past it the operator hears "still trying in the background". */
-  deadlineMs: z.number().int().positive().default(8000),
-});
-export type RoutingConfig = z.infer<typeof RoutingConfigSchema>;
+export { RoutingConfigSchema, type RoutingConfig } from './routing-config.js';
 
 const confidence = z.number().min(0.5).lt(1).default(0.95);
 
@@ -185,13 +178,7 @@ export const LaunchConfigSchema = z.strictObject({
       acceptFutureSec: z.number().nonnegative().default(120),
     })
     .default({ url: 'http://127.0.0.1:4100', tokenEnv: 'LAUNCH_STREAM_TOKEN', staleAfterSec: 5, acceptPastHours: 48, acceptFutureSec: 120 }),
-  routing: RoutingConfigSchema.default({
-    baseUrl: 'http://127.0.0.1:4100',
-    tokenEnv: 'LAUNCH_ROUTING_TOKEN',
-    timeoutMs: 2000,
-    retries: 3,
-    deadlineMs: 8000,
-  }),
+  routing: RoutingConfigSchema.default(DEFAULT_ROUTING),
   intents: z.array(z.string().min(1)).min(1).default([...DEFAULT_INTENTS]),
   /** Intents where the caller asks for a person: a transfer with context counts as task completed. */
   handoffIntents: z.array(z.string().min(1)).default(['talk_to_human']),

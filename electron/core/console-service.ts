@@ -22,7 +22,8 @@ import { KpiHistoryStore } from './metrics/kpi-history-store.js';
 import { fileStorage } from './storage/file-storage.js';
 import type { LaunchStorage } from './storage/ports.js';
 import type { SettingsStore } from './storage/settings-store.js';
-import { HttpRoutingProvider, type RoutingProvider } from './routing/provider.js';
+import type { RoutingProvider } from './routing/provider.js';
+import { routingProviderFor } from './routing/providers/from-config.js';
 import { StreamClient } from './stream/stream-client.js';
 import { REVIEW_PLAN } from './cadence/schedule.js';
 import { reportFile, reportHandlers, type ReportSource, type ReportSpan } from './report/report-handlers.js';
@@ -32,7 +33,8 @@ export interface ConsoleServiceOptions {
   dataDir: string;
   streamToken?: string;
   routingToken?: string;
-  /** Another provider adapter than the HTTP one of the configuration. */
+  splitterToken?: string | undefined;
+  /** Another provider adapter than the one `routing.kind` names. */
   provider?: RoutingProvider;
   now?: () => number;
   /** How often the engine ticks and pushes a snapshot: at most, and at least (so staleness shows). */
@@ -88,7 +90,7 @@ export class ConsoleService {
     const now = options.now ?? Date.now;
     const storage = options.storage ?? fileStorage(options.dataDir, options.settings);
     const audit = await AuditLog.open(storage.records('audit'), {
-      secrets: [options.routingToken ?? '', options.streamToken ?? ''],
+      secrets: [options.routingToken ?? '', options.streamToken ?? '', options.splitterToken ?? ''],
       now,
     });
     const service = new ConsoleService(options, storage, audit);
@@ -331,11 +333,7 @@ async function openFeatures(options: ConsoleServiceOptions, ctx: ConsoleContext,
   const { config } = options;
   const provider =
     options.provider ??
-    new HttpRoutingProvider({
-      baseUrl: config.routing.baseUrl,
-      token: options.routingToken ?? '',
-      timeoutMs: config.routing.timeoutMs,
-    });
+    routingProviderFor(config.routing, { token: options.routingToken ?? '', ...(options.splitterToken ? { splitterToken: options.splitterToken } : {}) }, config.intents);
   const openedAt = ctx.now();
   let alerts: AlertsFeature | null = null;
   const cadence = await CadenceFeature.open(ctx, {
@@ -419,7 +417,7 @@ function rehearsalTarget(
 ): RehearsalTarget {
   const own = options.config.rehearsal.routing;
   if (!own) return { provider: `the live routing provider (${options.config.routing.baseUrl})`, live: true, act: live };
-  const provider = new HttpRoutingProvider({ baseUrl: own.baseUrl, token: options.rehearsalToken ?? process.env[own.tokenEnv] ?? '', timeoutMs: own.timeoutMs });
+  const provider = routingProviderFor(own, { token: options.rehearsalToken ?? process.env[own.tokenEnv] ?? '' }, options.config.intents);
   return {
     provider: `the rehearsal provider (${own.baseUrl})`,
     live: false,

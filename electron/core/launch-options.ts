@@ -29,6 +29,8 @@ export interface LaunchOptions {
   dataDir: string | null;
   streamToken: string | undefined;
   routingToken: string | undefined;
+  /** The relay splitter's token, for Twilio routing with a splitter. */
+  splitterToken?: string | undefined;
 }
 
 /**
@@ -118,5 +120,6 @@ export function resolveLaunchOptions(
     dataDir: pick('dataDir') ? resolve(cwd, pick('dataDir') as string) : null,
     streamToken: env[config.stream.tokenEnv],
     routingToken: env[config.routing.tokenEnv],
+    splitterToken: config.routing.kind === 'twilio' && config.routing.splitter ? env[config.routing.splitter.tokenEnv] : undefined,
   };
 }

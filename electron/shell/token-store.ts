@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RoutingTokenStatus } from '../../shared/bridge.js';
 import type { LaunchConfig } from '../../shared/config.js';
-import { HttpRoutingProvider, type RoutingProvider } from '../core/routing/provider.js';
+import type { RoutingProvider } from '../core/routing/provider.js';
+import { routingProviderFor } from '../core/routing/providers/from-config.js';
 import { writeFileAtomic } from '../core/storage/atomic-file.js';
 
 export const TOKEN_FILE_NAME = 'routing-token.bin';
@@ -63,12 +64,24 @@ export function openRoutingTokenStore(dataDir: string, fromEnv: string | undefin
   };
 }
 
-/** The configured HTTP provider, always with the token the operator gave last. */
-export function providerWithStoredToken(config: LaunchConfig, tokens: RoutingTokenStore): RoutingProvider {
-  const provider = () =>
-    new HttpRoutingProvider({ baseUrl: config.routing.baseUrl, token: tokens.current() ?? '', timeoutMs: config.routing.timeoutMs });
+/**
+ * The provider `routing.kind` names, always with the token the operator gave last. It is made
+ * again only when the token changes, since a platform adapter remembers the actions it retries.
+ */
+export function providerWithStoredToken(config: LaunchConfig, tokens: RoutingTokenStore, splitterToken?: string): RoutingProvider {
+  let made: { token: string; provider: RoutingProvider } | null = null;
+  const provider = (): RoutingProvider => {
+    const token = tokens.current() ?? '';
+    if (made?.token !== token) made = { token, provider: routingProviderFor(config.routing, { token, ...(splitterToken ? { splitterToken } : {}) }, config.intents) };
+    return made.provider;
+  };
   return {
+    get capabilities() {
+      return provider().capabilities;
+    },
     getState: (signal) => provider().getState(signal),
     applyAction: (req, key, signal) => provider().applyAction(req, key, signal),
+    manualSteps: (action) => provider().manualSteps?.(action) ?? [],
+    recordingSource: (call, signal) => provider().recordingSource?.(call, signal) ?? Promise.resolve(null),
   };
 }
