@@ -56,6 +56,14 @@ test('the rollout panel shows the canary read from the provider, each criterion 
   await check.getByRole('button', { name: 'Tick' }).click();
   await expect(panel.getByRole('list', { name: 'Human checks' })).toContainText('Priya Shah');
   await expect(criteria.getByRole('row', { name: /Support volume normal/ })).toContainText('Ticked by Priya Shah: tickets flat at 12 an hour');
+
+  await panel.getByRole('button', { name: 'Pause the ramp' }).click();
+  const dialog = page.getByRole('dialog', { name: /^Confirm / });
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(panel.getByLabel('Held')).toContainText('not counting: Ramp paused', { timeout: 15_000 });
+  const held = await panel.getByLabel('Held').locator('strong').textContent();
+  await page.waitForTimeout(3000);
+  await expect(panel.getByLabel('Held').locator('strong')).toHaveText(held ?? '');
 });
 
 test('the Launch decision screen: one row per gate, evidence with its source, go blocked, no-go frozen into the audit log, a rehearsal timed end to end', async ({ page }) => {

@@ -202,10 +202,13 @@ function CheckForm({ check, index }: { check: HumanCheck; index: number }) {
 function Promote({ view }: { view: RolloutView }) {
   const { invoke, error, busy } = useInvoke();
   const [result, setResult] = useState<string | null>(null);
+  const openEmergency = useConsole((s) => s.openEmergency);
+  const paused = view.frozenWhy?.startsWith('Ramp paused') ?? false;
   if (view.next === null) return null;
   const next = view.stages[view.next]!;
   return (
     <div className="promote">
+      <button onClick={() => openEmergency({ action: paused ? 'resume' : 'pause_ramp', origin: 'the staged rollout panel' })}>{paused ? 'Resume the ramp' : 'Pause the ramp'}</button>
       <button
         className="primary"
         disabled={!view.canPromote || busy || view.promoting}
