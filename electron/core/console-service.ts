@@ -90,7 +90,7 @@ export class ConsoleService {
     const now = options.now ?? Date.now;
     const storage = options.storage ?? fileStorage(options.dataDir, options.settings);
     const audit = await AuditLog.open(storage.records('audit'), {
-      secrets: [options.routingToken ?? '', options.streamToken ?? '', options.splitterToken ?? ''],
+      secrets: [options.routingToken ?? '', options.streamToken ?? '', options.splitterToken ?? '', rehearsalToken(options)],
       now,
     });
     const service = new ConsoleService(options, storage, audit);
@@ -410,6 +410,12 @@ function rolloutHooks(
   };
 }
 
+/** The rehearsal provider's token, kept out of the audit log like the live one's. */
+function rehearsalToken(options: ConsoleServiceOptions): string {
+  const own = options.config.rehearsal.routing;
+  return own ? (options.rehearsalToken ?? process.env[own.tokenEnv] ?? '') : '';
+}
+
 /** A rehearsal acts on its own provider when the configuration names one, so it never touches live routing by accident. */
 function rehearsalTarget(
   options: ConsoleServiceOptions,
@@ -417,7 +423,7 @@ function rehearsalTarget(
 ): RehearsalTarget {
   const own = options.config.rehearsal.routing;
   if (!own) return { provider: `the live routing provider (${options.config.routing.baseUrl})`, live: true, act: live };
-  const provider = routingProviderFor(own, { token: options.rehearsalToken ?? process.env[own.tokenEnv] ?? '' }, options.config.intents);
+  const provider = routingProviderFor(own, { token: rehearsalToken(options) }, options.config.intents);
   return {
     provider: `the rehearsal provider (${own.baseUrl})`,
     live: false,
