@@ -35,6 +35,8 @@ const VapiAuthSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+const dialTarget = z.string().regex(/^(\+[1-9]\d{6,14}|sip:[^\s<>&]+)$/, 'must be an E.164 number or a sip: URI');
+
 const PlatformCommon = {
   /** After this long without a webhook the console says the platform has gone quiet. */
   quietAfterSec: seconds.default(180),
@@ -89,6 +91,17 @@ export const RelayConfigSchema = z.strictObject({
       holdSec: seconds.max(3600).default(120),
     })
     .optional(),
+  /** The TwiML splitter for agent shares on Twilio numbers (needs `twilio`, whose auth token signs its requests). */
+  splitter: z
+    .strictObject({
+      /** The token the console presents to set the share. */
+      tokenEnv: envName.default('RELAY_SPLITTER_TOKEN'),
+      /** Where agent calls are dialled: an E.164 number or a sip: URI. */
+      agent: dialTarget,
+      /** The human line. */
+      human: dialTarget,
+    })
+    .optional(),
 });
 export type RelayConfig = z.infer<typeof RelayConfigSchema>;
 export type Platform = 'vapi' | 'retell' | 'twilio';
@@ -122,6 +135,9 @@ export function parseRelayConfig(text: string, source: string, baseDir: string):
   if (!config.vapi && !config.retell && !config.twilio) {
     throw new RelayConfigError(`${source} is invalid: (root): configure at least one of vapi, retell, twilio`);
   }
+  if (config.splitter && !config.twilio) {
+    throw new RelayConfigError(`${source} is invalid: splitter: needs "twilio" too, whose auth token signs the splitter's requests`);
+  }
   if (!isLoopback(config.listen.host) && !config.behindTlsProxy) {
     throw new RelayConfigError(
       `${source} is invalid: listen.host: ${config.listen.host} is not loopback; webhooks carry call transcripts, so serve them through a TLS-terminating proxy and set "behindTlsProxy": true`,
@@ -147,7 +163,7 @@ const KNOWN_KEYS = [
   ...Object.keys(RelayConfigSchema.shape),
   'host', 'port', 'env', 'file', 'auth', 'kind', 'header', 'tokenEnv', 'secretEnv', 'signatureHeader',
   'timestampHeader', 'algorithm', 'encoding', 'payloadFormat', 'signaturePrefix', 'toleranceSec',
-  'quietAfterSec', 'intentPath', 'apiKeyEnv', 'holdSec', 'authTokenEnv', 'route', 'numbers',
+  'quietAfterSec', 'intentPath', 'apiKeyEnv', 'holdSec', 'authTokenEnv', 'route', 'numbers', 'agent', 'human',
 ];
 
 /** The known key a misspelt one most likely meant: same letters ignoring case and separators. */

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isLoopback, parseRelayConfig, RelayConfigError, type RelayConfig } from './config.js';
 import { parseKey, readRawFile } from './raw-store.js';
 import { startRelay, type RelaySecrets } from './server.js';
+import { splitterRoutes } from './splitter.js';
 
 /**
  * `npm run relay -- --config relay.json` serves the webhooks and the stream until SIGINT or
@@ -30,6 +31,7 @@ function readSecrets(config: RelayConfig): RelaySecrets {
   if (vapi) secrets.vapi = secretFrom(vapi.auth.kind === 'bearer' ? vapi.auth.tokenEnv : vapi.auth.secretEnv, 'vapi.auth');
   if (retell) secrets.retell = secretFrom(retell.apiKeyEnv, 'retell.apiKeyEnv');
   if (twilio) secrets.twilio = secretFrom(twilio.authTokenEnv, 'twilio.authTokenEnv');
+  if (config.splitter) secrets.splitter = secretFrom(config.splitter.tokenEnv, 'splitter.tokenEnv');
   return secrets;
 }
 
@@ -88,7 +90,19 @@ async function main(): Promise<number | null> {
     process.stderr.write(`relay: ${(e as Error).message}\n`);
     return 2;
   }
-  const relay = await startRelay({ config, secrets, payloadKey });
+  const { splitter } = config;
+  const routes =
+    splitter && secrets.twilio && secrets.splitter
+      ? splitterRoutes({
+          publicUrl: config.publicUrl,
+          twilioAuthToken: secrets.twilio,
+          splitterToken: secrets.splitter,
+          agent: splitter.agent,
+          human: splitter.human,
+          file: join(config.dataDir, 'splitter.json'),
+        })
+      : [];
+  const relay = await startRelay({ config, secrets, payloadKey, routes });
   const how = isLoopback(config.listen.host)
     ? config.behindTlsProxy
       ? 'plain HTTP on loopback, behind your TLS-terminating proxy'

@@ -28,6 +28,8 @@ export interface RelaySecrets {
   vapi?: string;
   retell?: string;
   twilio?: string;
+  /** The token the console presents to the Twilio splitter. */
+  splitter?: string;
 }
 
 export interface RelayOptions {
