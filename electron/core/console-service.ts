@@ -346,7 +346,7 @@ async function openFeatures(options: ConsoleServiceOptions, ctx: ConsoleContext,
     ruleStillBreaches: (ruleId) => (alerts ? ruleStillBreaches(alerts, ruleId, ctx.streamStatus(), openedAt) : 'unknown'),
   });
   alerts = await AlertsFeature.open(ctx, (req, automatic) => routingActions.executeAutomatic(req, automatic));
-  const sampling = await SamplingFeature.open(ctx);
+  const sampling = await SamplingFeature.open(ctx, undefined, provider.recordingSource ? (call) => provider.recordingSource!(call, AbortSignal.timeout(config.routing.timeoutMs)) : undefined);
   const ready = alerts;
   const rollout = await RolloutFeature.open(ctx, rolloutHooks(options, ctx, kpiHistory, routingActions, ready, sampling));
   const lastHour = lastHourOf(ctx);

@@ -130,7 +130,7 @@ export class RoutingFeature implements Feature {
       journal,
       timeoutMs: ctx.config.routing.timeoutMs,
       retries: ctx.config.routing.retries,
-      runbookFor: (action) => runbookFor(ctx.config, action),
+      runbookFor: (action) => this.runbook(action),
       progress: (key, step, attempt) => this.onStep(key, step, attempt),
       now: ctx.now,
     });
@@ -231,6 +231,12 @@ export class RoutingFeature implements Feature {
     const inProgress = this.inProgress(intentsTouched(intent.req, before));
     this.prepared.set(intent.id, steps);
     return { intent, steps, effect: describeSteps(requests, before, inProgress), inProgress };
+  }
+
+  /** The launch's own steps for this action, else the platform's: the numbers and destinations to set by hand. */
+  private runbook(action: RoutingActionName): string[] {
+    const configured = runbookFor(this.ctx.config, action);
+    return configured.length > 0 ? configured : (this.provider.manualSteps?.(action) ?? []);
   }
 
   private knownIntents(state: RoutingState | null): string[] {
@@ -334,7 +340,7 @@ export class RoutingFeature implements Feature {
       attempts: flight.attempt,
       elapsedMs: Math.max(0, this.ctx.now() - flight.startedAt),
       knownText: backgroundText(this.ctx.config.routing.deadlineMs, step),
-      runbook: runbookFor(this.ctx.config, intent.req.action),
+      runbook: this.runbook(intent.req.action),
       background: true,
     };
   }

@@ -10,6 +10,32 @@ export interface FetchRecordingOptions {
   timeoutMs?: number;
   /** Larger files are refused: the audio travels base64-encoded over the bridge. */
   maxBytes?: number;
+  /** The platform's credentials, for a recording server that asks for them. */
+  headers?: Record<string, string>;
+}
+
+/** Where the routing provider says a call's recording is now, with the credentials it needs; null when it does not know. */
+export type RecordingSourceOf = (call: { id: string; recordingUrl?: string | undefined }) => Promise<{ url: string; headers: Record<string, string> } | null>;
+
+/**
+ * A call's recording through the voice platform when it can say where the recording is now (a
+ * signed link in an old report may have expired, and some platforms ask for credentials), else
+ * from the link the call came with.
+ */
+export async function fetchCallRecording(
+  call: { id: string; recordingUrl?: string | undefined },
+  source: RecordingSourceOf | undefined,
+  options: FetchRecordingOptions = {},
+): Promise<RecordingResult> {
+  let fresh: Awaited<ReturnType<RecordingSourceOf>> = null;
+  let why = '';
+  try {
+    fresh = (await source?.(call)) ?? null;
+  } catch (e) {
+    why = ` (the platform could not be asked for a fresh link: ${e instanceof Error ? e.message : String(e)})`;
+  }
+  const result = fresh ? await fetchRecording(fresh.url, { ...options, headers: fresh.headers }) : await fetchRecording(call.recordingUrl, options);
+  return 'missing' in result && why ? { missing: `${result.missing}${why}` } : result;
 }
 
 export const RECORDING_DEFAULTS = { timeoutMs: 10_000, maxBytes: 25 * 1024 * 1024 } as const;
@@ -29,7 +55,7 @@ export async function fetchRecording(url: string | undefined, options: FetchReco
   const maxBytes = options.maxBytes ?? RECORDING_DEFAULTS.maxBytes;
   const where = `${parsed.origin}${parsed.pathname}`;
   try {
-    const res = await fetch(parsed, { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(parsed, { signal: AbortSignal.timeout(timeoutMs), ...(options.headers ? { headers: options.headers } : {}) });
     if (!res.ok) return { missing: `the recording server answered HTTP ${res.status} for ${where}` };
     const declared = Number(res.headers.get('content-length') ?? NaN);
     if (declared > maxBytes) return { missing: `the recording is ${mb(declared)}, over the ${mb(maxBytes)} the console plays` };

@@ -9,7 +9,7 @@ import { SessionStore } from './session-store.js';
 import { redrawSession, startSamplingSession } from './start-session.js';
 import type { ConsoleContext, Feature, Handlers, Tick } from '../engine/feature.js';
 import { sessionExport } from './export-file.js';
-import { fetchRecording } from './fetch-recording.js';
+import { fetchCallRecording, type RecordingSourceOf } from './fetch-recording.js';
 import { piiProtectionFromEnv, type PiiProtection } from './pii-vault.js';
 import { ReplayGuard } from './replay-guard.js';
 import { sampleSpread } from './spread.js';
@@ -48,14 +48,14 @@ export class SamplingFeature implements Feature {
    * `pii` says how unmasked originals are kept: by default from the environment (a key or a key
    * file outside the data folder, and a retention), see pii-vault.ts.
    */
-  static async open(ctx: ConsoleContext, pii?: PiiProtection): Promise<SamplingFeature> {
+  static async open(ctx: ConsoleContext, pii?: PiiProtection, recordingSource?: RecordingSourceOf): Promise<SamplingFeature> {
     const { storage } = ctx;
     const keptLog = storage.records('kept-calls');
     const protection = pii ?? piiProtectionFromEnv(process.env, keptLog.location);
     const kept = await KeptCallsStore.open({ log: keptLog, seed: randomInt(0x1_0000_0000), clock: ctx.now, pii: protection });
     const sessions = await SessionStore.open({ log: storage.records('sampling-sessions'), clock: ctx.now, pii: protection });
     const replay = await ReplayGuard.open({ doc: storage.document('sampling-counted-until'), clock: ctx.now });
-    return new SamplingFeature(ctx, kept, sessions, replay);
+    return new SamplingFeature(ctx, kept, sessions, replay, recordingSource);
   }
 
   private constructor(
@@ -63,6 +63,7 @@ export class SamplingFeature implements Feature {
     private readonly kept: KeptCallsStore,
     private readonly sessions: SessionStore,
     private readonly replay: ReplayGuard,
+    private readonly recordingSource?: RecordingSourceOf,
   ) {
     const { sampler } = this.kept;
     this.keptCount = sampler.keptCount();
@@ -128,7 +129,7 @@ export class SamplingFeature implements Feature {
         });
         return saved;
       },
-      'sampling:recording': async ({ sessionId, callId }) => fetchRecording(callOf(this.stored(sessionId), callId).recordingUrl),
+      'sampling:recording': async ({ sessionId, callId }) => fetchCallRecording(callOf(this.stored(sessionId), callId), this.recordingSource),
       'sampling:export': async ({ sessionId, kind, unmasked }) => {
         const stored = this.stored(sessionId);
         const operator = unmasked ? this.ctx.operator() : null;

@@ -72,6 +72,8 @@ export class NumberRoutingProvider implements RoutingProvider {
   readonly capabilities: ProviderCapabilities;
   /** Which agent destination "the agent" is now: after a rollback, the previous one. */
   private inForce: 'agent' | 'previous' = 'agent';
+  /** The change that last decided `inForce`: an older read (a lagging replica) never overrides it. */
+  private inForceAt = Number.NEGATIVE_INFINITY;
   private readonly newestSeen = new Map<string, number>();
   private readonly attempts = new Map<string, Attempted>();
   private unmovable: string[] = [];
@@ -119,12 +121,11 @@ export class NumberRoutingProvider implements RoutingProvider {
     if (ramp && plan.ramp && this.platform.writeRamp) {
       ramp = await this.platform.writeRamp({ share: plan.ramp.share ?? ramp.share, paused: plan.ramp.paused ?? ramp.paused }, signal);
     }
-    if (plan.inForce) this.inForce = plan.inForce;
-    return this.stateOf(after, ramp);
+    return this.stateOf(after, ramp, true);
   }
 
   /** What an action writes: where every number points, and the ramp's share or pause. */
-  private plan(req: RoutingActionRequest): { numbers?: Target; ramp?: { share?: number; paused?: boolean }; inForce?: 'agent' | 'previous' } {
+  private plan(req: RoutingActionRequest): { numbers?: Target; ramp?: { share?: number; paused?: boolean } } {
     const refuse = (why: string) =>
       new RoutingProviderError(`${this.platform.name} cannot "${ACTION_TITLES[req.action]}": ${why}; nothing was sent`, 'http', false, 400);
     if (!this.capabilities.actions.includes(req.action)) throw refuse('not offered for these numbers');
@@ -144,14 +145,13 @@ export class NumberRoutingProvider implements RoutingProvider {
         if (this.inForce === 'previous') return { numbers: { placement: 'previous' }, ...(ramp ? { ramp: { paused: false } } : {}) };
         return ramp ? { numbers: { placement: 'split' }, ramp: { paused: false } } : { numbers: { placement: 'agent' } };
       case 'rollback': {
-        const to = this.inForce === 'previous' ? 'agent' : 'previous';
-        return { numbers: { placement: to }, inForce: to };
+        return { numbers: { placement: this.inForce === 'previous' ? 'agent' : 'previous' } };
       }
       case 'set_share': {
         const share = req.share;
         if (share === undefined) throw refuse('set_share needs a share');
         if (ramp) return { numbers: { placement: 'split' }, ramp: { share } };
-        return share === 100 ? { numbers: { placement: 'agent' }, inForce: 'agent' } : { numbers: { placement: 'split', share }, inForce: 'agent' };
+        return share === 100 ? { numbers: { placement: 'agent' } } : { numbers: { placement: 'split', share } };
       }
     }
   }
@@ -198,7 +198,7 @@ export class NumberRoutingProvider implements RoutingProvider {
    * The console's routing state from where the numbers point. Numbers pointing different ways
    * have no such state: an error naming each, so a half-done change is never read as done.
    */
-  private stateOf(views: NumberView[], ramp: Ramp | null): RoutingState {
+  private stateOf(views: NumberView[], ramp: Ramp | null, ownWrite = false): RoutingState {
     this.unmovable = views.filter((v) => v.placement === null || v.stuck !== undefined).map((v) => `${v.id} ${v.stuck ?? v.why ?? 'points elsewhere'}`);
     if (this.unmovable.length > 0) {
       throw new RoutingProviderError(`${this.platform.name}: ${this.unmovable.join('; ')}`, 'bad_reply', false);
@@ -213,13 +213,17 @@ export class NumberRoutingProvider implements RoutingProvider {
       );
     }
     const placement = first.placement!;
-    if (placement === 'previous') this.inForce = 'previous';
-    if (placement === 'agent' || placement === 'split') this.inForce = 'agent';
+    const updatedMs = Math.max(...views.map((v) => v.updatedMs));
+    if ((placement === 'previous' || placement === 'agent' || placement === 'split') && (ownWrite || updatedMs > this.inForceAt)) {
+      this.inForce = placement === 'previous' ? 'previous' : 'agent';
+      this.inForceAt = Math.max(this.inForceAt, updatedMs);
+    }
     const route: Route = placement === 'human' ? 'human' : placement === 'fallback' ? 'fallback' : 'agent';
     const mode: RoutingMode = route === 'human' ? 'stopped' : route === 'fallback' ? 'fallback' : ramp?.paused ? 'paused' : 'live';
     const { agent, previous } = this.platform.versions;
-    const rolledBack = this.inForce === 'previous' && previous !== null;
-    const updatedMs = Math.max(...views.map((v) => v.updatedMs));
+    // Where the numbers point says which version answers; on people or fallback, the one Resume brings back.
+    const onPrevious = placement === 'previous' || ((placement === 'human' || placement === 'fallback') && this.inForce === 'previous');
+    const rolledBack = onPrevious && previous !== null;
     return {
       version: Math.max(0, Math.floor(updatedMs)) + (ramp?.version ?? 0),
       mode,
