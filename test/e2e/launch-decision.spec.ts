@@ -61,9 +61,14 @@ test('the rollout panel shows the canary read from the provider, each criterion 
   const dialog = page.getByRole('dialog', { name: /^Confirm / });
   await dialog.getByRole('button', { name: 'Confirm' }).click();
   await expect(panel.getByLabel('Held')).toContainText('not counting: Ramp paused', { timeout: 15_000 });
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
   const held = await panel.getByLabel('Held').locator('strong').textContent();
   await page.waitForTimeout(3000);
   await expect(panel.getByLabel('Held').locator('strong')).toHaveText(held ?? '');
+
+  await panel.getByRole('button', { name: 'Show stage records (1)' }).click();
+  await expect(panel.getByRole('table', { name: 'Stage records' }).getByRole('row', { name: /Canary \(5%\)/ })).toContainText('first read on the provider at 5%');
 });
 
 test('the Launch decision screen: one row per gate, evidence with its source, go blocked, no-go frozen into the audit log, a rehearsal timed end to end', async ({ page }) => {

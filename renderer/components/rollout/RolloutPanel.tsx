@@ -4,6 +4,7 @@ import type { CriterionView, HumanCheck, RolloutView } from '../../../shared/rol
 import { useInvoke } from '../../bridge/use-invoke.js';
 import { selectAlerts } from '../../state/alerts.js';
 import { selectRollout } from '../../state/rollout.js';
+import type { StageSpan } from '../../../shared/rollout.js';
 import { useConsole } from '../../state/store.js';
 import { Time } from '../common/Time.js';
 import './rollout.css';
@@ -41,6 +42,7 @@ export function RolloutPanel() {
       {view.criteria.length > 0 && <Criteria criteria={view.criteria} />}
       {view.checks.length > 0 && <Checks checks={view.checks} />}
       <Promote view={view} />
+      <StageRecords view={view} />
       {view.problem && <p className="form-error">{view.problem}</p>}
     </section>
   );
@@ -225,5 +227,64 @@ function Promote({ view }: { view: RolloutView }) {
       {result && <p role="status">{result}</p>}
       {error && <p className="form-error">{error}</p>}
     </div>
+  );
+}
+
+/** Every stage the rollout went through, with its whole hold and its figures when it was left. */
+function StageRecords({ view }: { view: RolloutView }) {
+  const show = useConsole((s) => s.showStageRecords);
+  const setShow = useConsole((s) => s.setShowStageRecords);
+  if (view.spans.length === 0) return null;
+  return (
+    <div className="stage-records">
+      <button className="link" aria-expanded={show} onClick={() => setShow(!show)}>
+        {show ? 'Hide' : 'Show'} stage records ({view.spans.length})
+      </button>
+      {show && (
+        <table className="criteria-table" aria-label="Stage records">
+          <thead>
+            <tr>
+              <th scope="col">Stage</th>
+              <th scope="col">From</th>
+              <th scope="col">To</th>
+              <th scope="col">Held · paused</th>
+              <th scope="col">Entered · left</th>
+              <th scope="col">Critical alerts</th>
+              <th scope="col">Task completion at exit</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.spans.map((span) => (
+              <SpanRow key={`${span.stage}-${span.from}`} span={span} heldMs={span.to === null ? view.heldMs : span.heldMs} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+function SpanRow({ span, heldMs }: { span: StageSpan; heldMs: number }) {
+  const exit = span.figuresAtExit;
+  const tc = exit?.kpis.taskCompletion ?? null;
+  return (
+    <tr>
+      <th scope="row">
+        {span.name} ({span.share}%)
+      </th>
+      <td>
+        <Time ms={span.from} form="day" />
+      </td>
+      <td>{span.to === null ? 'now' : <Time ms={span.to} form="day" />}</td>
+      <td>
+        {formatDuration(heldMs)} · {formatDuration(span.pausedMs)}
+      </td>
+      <td>
+        {span.enteredHow}
+        {span.leftHow ? ` · ${span.leftHow}` : ''}
+      </td>
+      <td>{span.criticalAlerts.length === 0 ? 'none' : span.criticalAlerts.map((a) => a.name).join(', ')}</td>
+      <td>{exit && tc !== null ? `${formatFigure(tc, 'ratio')} over ${exit.counts.connected} connected calls` : '—'}</td>
+    </tr>
   );
 }
