@@ -1,16 +1,15 @@
 import type { StateCreator } from 'zustand';
-import type { GateId } from '../../shared/gate-defaults.js';
 import type { ConsoleState } from './store.js';
 
-/** Which gate row is open for editing on the Launch decision screen, kept across tab switches. */
+/** The decision note being written, kept when the operator looks at another tab before deciding. */
 export interface GatesSlice {
-  editingGate: GateId | null;
-  editGate(gate: GateId | null): void;
+  decisionNote: string;
+  setDecisionNote(note: string): void;
 }
 
 export const createGatesSlice: StateCreator<ConsoleState, [], [], GatesSlice> = (set) => ({
-  editingGate: null,
-  editGate: (editingGate) => set({ editingGate }),
+  decisionNote: '',
+  setDecisionNote: (decisionNote) => set({ decisionNote }),
 });
 
 export const selectGateRows = (s: ConsoleState) => s.snapshot?.gates.rows;

@@ -121,10 +121,9 @@ function rate(id: string, kpi: KpiId, limit: number, side: BoundSide, confidence
   const base = { id, label, estimate: value, bound, boundName: name, kpi };
   const holds = side === 'lower' ? bound >= limit : bound <= limit;
   if (holds) return { ...base, state: 'met', reason: words };
-  const proveSide: BoundSide = side;
   const rightSide = side === 'lower' ? value > limit : value < limit;
   if (!rightSide) return { ...base, state: 'unmet', reason: `${words}: ${side === 'lower' ? 'below the target' : 'above the ceiling'}` };
-  const more = callsNeeded(value, n, limit, proveSide, confidence) ?? 0;
+  const more = callsNeeded(value, n, limit, side, confidence) ?? 0;
   return { ...base, state: 'waiting', callsNeeded: more, reason: `not enough calls yet: ${more} more needed at the current rate. ${words}` };
 }
 

@@ -266,7 +266,8 @@ function download(file: ExportFile): void {
 function DecisionBar() {
   const blockers = useConsole(selectGoBlockers);
   const last = useConsole(selectLastDecision);
-  const [note, setNote] = useState('');
+  const note = useConsole((s) => s.decisionNote);
+  const setNote = useConsole((s) => s.setDecisionNote);
   const { invoke, error, busy } = useInvoke();
   const decide = (decision: 'go' | 'no-go') => void invoke('gates:decide', { decision, note: note || undefined }).then((v) => v && setNote(''));
   const exportAs = (format: 'json' | 'html') => void invoke('gates:export', { format }).then((f) => f && download(f));
