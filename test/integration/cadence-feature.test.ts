@@ -158,7 +158,10 @@ describe('the review cadence in the console engine', () => {
     const opened = await h['review:open']({ reviewId: 'h1' });
     expect(opened.openedBy).toBe('Dana');
     expect(opened.evidence.calls).toBeGreaterThan(0);
-    expect(opened.evidence.metricsWindowMin).toBe(60);
+    // The review's own span from T0, out of the KPI history, not a rolling window.
+    expect(opened.evidence.metricsWindowMin).toBeNull();
+    expect(opened.evidence.span?.minutes).toBeGreaterThanOrEqual(60);
+    expect(Date.parse(opened.evidence.span?.from ?? '')).toBe(Math.floor(t0 / 60_000) * 60_000);
     expect(opened.evidence.kpis.find((k) => k.kpi === 'turnLatencyP95')?.value).toBeGreaterThan(0);
     expect(Date.parse(opened.evidence.capturedAt)).toBeGreaterThanOrEqual(t0 + HOUR + 15 * MIN);
     await play(first.service, 5 * MIN);

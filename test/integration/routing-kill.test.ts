@@ -47,11 +47,18 @@ const storage = {
       scan: (visit) => log.scan(visit),
       replace: (records) => log.replace(records),
       close: () => log.close(),
-      async append(record) {
-        const due = record.type === 'action' && ++actionEntries === killAt;
-        if (due && when === 'before') process.kill(process.pid, 'SIGKILL');
-        await log.append(record);
+      append: (record) => log.append(record),
+      // The audit log chains each entry to the newest stored one: the kill lands just before or just after that write.
+      async appendNext(next) {
+        let due = false;
+        const written = await log.appendNext((newest) => {
+          const record = next(newest);
+          due = record.type === 'action' && ++actionEntries === killAt;
+          if (due && when === 'before') process.kill(process.pid, 'SIGKILL');
+          return record;
+        });
         if (due) process.kill(process.pid, 'SIGKILL');
+        return written;
       },
     };
   },
