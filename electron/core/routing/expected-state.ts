@@ -24,6 +24,8 @@ export function expectedStateHolds(req: RoutingActionRequest, before: RoutingSta
       // Without the version seen before, a rolled-back state looks like any other (rolling back
       // twice swaps back), so there is nothing to verify against: the executor fetches it first.
       if (!before) return false;
+      // The previous version must be taking calls: a state on people or fallback proves no rollback.
+      if (after.mode !== 'live' && after.mode !== 'paused') return false;
       return before.previousVersion !== null && after.agentVersion === before.previousVersion;
   }
 }

@@ -64,6 +64,8 @@ export interface NumberPlatform {
 interface Attempted {
   /** The newest change seen on each number when the action was first tried. */
   seenAtStart: Map<string, number>;
+  /** Numbers whose write in an earlier attempt of this action the platform answered: certainly moved. */
+  written: Set<string>;
 }
 
 const REMEMBERED_KEYS = 256;
@@ -107,11 +109,13 @@ export class NumberRoutingProvider implements RoutingProvider {
     const attempt = this.attempted(idempotencyKey);
     const after: NumberView[] = [];
     for (const view of before) {
-      // Only a change made since this action began can be its own earlier attempt; an older
-      // read that happens to show the target may be a lagging replica, so it is written again.
-      const movedSinceStart = view.updatedMs > (attempt.seenAtStart.get(view.id) ?? Number.POSITIVE_INFINITY);
-      if (plan.numbers && !(movedSinceStart && sameTarget(view, plan.numbers))) {
+      // Only this action's own answered write, or a change newer than any seen when it began, shows
+      // the number moved; an older read that happens to show the target may be a lagging replica
+      // (Twilio dates changes to the second), so that number is written again.
+      const moved = attempt.written.has(view.id) || view.updatedMs > (attempt.seenAtStart.get(view.id) ?? Number.POSITIVE_INFINITY);
+      if (plan.numbers && !(moved && sameTarget(view, plan.numbers))) {
         after.push(this.observe(await this.platform.write(view.id, plan.numbers, signal)));
+        attempt.written.add(view.id);
       } else {
         after.push(view);
       }
@@ -177,7 +181,7 @@ export class NumberRoutingProvider implements RoutingProvider {
   private attempted(key: string): Attempted {
     let entry = this.attempts.get(key);
     if (!entry) {
-      entry = { seenAtStart: new Map(this.newestSeen) };
+      entry = { seenAtStart: new Map(this.newestSeen), written: new Set() };
       this.attempts.set(key, entry);
       if (this.attempts.size > REMEMBERED_KEYS) this.attempts.delete(this.attempts.keys().next().value!);
     }
