@@ -13,6 +13,7 @@ import { benchRelay } from './relay.js';
 import { benchReport } from './report.js';
 import { benchRollout } from './rollout.js';
 import { benchRouting } from './routing.js';
+import { benchRoutingPlatforms } from './routing-platforms.js';
 import { benchSampling } from './sampling.js';
 import { benchStream } from './stream.js';
 
@@ -48,6 +49,13 @@ const FLOORS: Record<string, Record<string, Floor>> = {
     actionP95Ms: { text: 'P95 < 250 ms confirm to verified', met: (v) => v < 250 },
     unverified: { text: '0', met: (v) => v === 0 },
     appliedOnProvider: { text: '= actions (each applied once)', met: (v, all) => v === at(all, 'actions') },
+  },
+  'routing-platforms': {
+    twilioP95Ms: { text: 'P95 < 250 ms confirm to verified', met: (v) => v < 250 },
+    vapiP95Ms: { text: 'P95 < 250 ms confirm to verified', met: (v) => v < 250 },
+    retellP95Ms: { text: 'P95 < 250 ms confirm to verified', met: (v) => v < 250 },
+    unverified: { text: '0', met: (v) => v === 0 },
+    transitions: { text: '= expected (each number moved once per action)', met: (v, all) => v === at(all, 'expectedTransitions') },
   },
   alerts: {
     piiLeakDetectMedianMs: detectTarget,
@@ -92,6 +100,7 @@ const BENCHES: { name: string; what: string; run: () => Promise<Figures> }[] = [
   { name: 'aggregation', what: '1M stream calls: parse, validate, aggregate', run: benchAggregation },
   { name: 'stream', what: '200k calls through schema, time window and seq gate; then 100k hostile events', run: benchStream },
   { name: 'routing', what: '100 actions against the simulator on loopback', run: benchRouting },
+  { name: 'routing-platforms', what: '100 actions per adapter against fakes of Twilio, Vapi and Retell on loopback', run: benchRoutingPlatforms },
   { name: 'alerts', what: '50 rules over 10 intents, one tick per stream second', run: () => benchAlerts() },
   { name: 'sampling', what: '5M calls offered, 30-call draws from 48 hours', run: benchSampling },
   { name: 'pii', what: 'masking on the labelled transcript corpus', run: benchPii },
