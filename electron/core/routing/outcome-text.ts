@@ -90,7 +90,7 @@ export function notResentOutcome(check: RestartCheck, decidedBy: string | null):
 
 /** How long the operator was left without a verdict, and what the console is still doing. */
 export function backgroundText(deadlineMs: number, step: string): string {
-  return `No verdict within ${Math.round(deadlineMs / 100) / 10} s: the provider is slow or unreachable. Still trying in the background (${step}) with the same idempotency key, so it applies at most once; the result will show under Last action and in the audit log.`;
+  return `No verdict within ${deadlineMs / 1000} s: the provider is slow or unreachable. Still trying in the background (${step}) with the same idempotency key, so it applies at most once; the result will show under Last action and in the audit log.`;
 }
 
 function times(n: number): string {
