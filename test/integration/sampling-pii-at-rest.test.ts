@@ -85,9 +85,12 @@ describe('personal data at rest after a pii-leak launch', () => {
       await until(() => service.stream.status().seq === sim.seq() && heard.length === sim.emittedCalls, `hour ${h + 1}`);
     }
     const range = { from: T0, to: T0 + 3 * HOUR_MS };
-    const { id: sessionId } = (await dispatch('sampling:start', { name: 'Leak check', range, size: 30, overweightFailures: true })) as { id: string };
+    const { id: sessionId } = (await dispatch('sampling:start', { name: 'Leak check', range, size: 30, seed: 7, overweightFailures: true })) as { id: string };
     const detail = (await dispatch('sampling:session', { sessionId })) as SessionDetail;
-    const leaky = detail.stored.calls.find((c) => (detail.maskedItems[c.id] ?? 0) > 0);
+    // A call the simulator planted data in, as the platform sent it: the masker also masks other
+    // numbers (a bare 10-digit run reads as a phone), so its count alone does not tell which these are.
+    const raw = new Map(heard.map((c) => [c.id, c]));
+    const leaky = detail.stored.calls.find((c) => (detail.maskedItems[c.id] ?? 0) > 0 && planted([raw.get(c.id) ?? c]).size > 0);
     if (!leaky) throw new Error('the sample holds no call with personal data');
     await dispatch('sampling:annotate', { sessionId, callId: leaky.id, verdict: 'fail', categories: ['policy_safety'], note: 'agent read the card back' });
     const revealed = (await dispatch('sampling:reveal', { sessionId, callId: leaky.id })) as SessionDetail;
