@@ -28,9 +28,15 @@ export function windowStats(windowMin: WindowStats['windowMin'], spec: StatsSpec
 }
 
 /** Every window carries the same figures: a rule reads only its own window. */
-export function metricsSnapshot(now: number, overall: StatsSpec): MetricsSnapshot {
+export function metricsSnapshot(now: number, overall: StatsSpec, intents: Record<string, StatsSpec> = {}): MetricsSnapshot {
   const windows = Object.fromEntries(
-    WINDOW_MINUTES.map((w) => [w, { overall: windowStats(w, overall), intents: {} }]),
+    WINDOW_MINUTES.map((w) => [
+      w,
+      {
+        overall: windowStats(w, overall),
+        intents: Object.fromEntries(Object.entries(intents).map(([name, spec]) => [name, windowStats(w, spec)])),
+      },
+    ]),
   ) as MetricsSnapshot['windows'];
   return { now, windows, series: [], totalCalls: overall.calls ?? 500 };
 }

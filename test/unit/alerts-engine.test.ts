@@ -1,59 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AlertRuleSchema, type AlertRule } from '../../shared/config.js';
-import {
-  KPI_IDS,
-  WINDOW_MINUTES,
-  type KpiId,
-  type KpiValues,
-  type MetricsSnapshot,
-  type WindowStats,
-} from '../../shared/kpi.js';
+import type { KpiId } from '../../shared/kpi.js';
+import { metricsSnapshot as snapshot, type StatsSpec } from '../support/metrics-snapshot.js';
 import type { AlertTransition, RuleState } from '../../shared/alerts.js';
 import { evaluateRule, evaluateRules, RESOLVED_VISIBLE_MS } from '../../electron/core/alerts/rule-engine.js';
 import { defaultRules } from '../../electron/core/alerts/default-rules.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2025, 5, 2, 9, 0, 0);
-
-interface StatsSpec {
-  kpis?: Partial<KpiValues>;
-  calls?: number;
-  connected?: number;
-  agentTurns?: number;
-  toolCalls?: number;
-  escalations?: number;
-}
-
-function stats(windowMin: WindowStats['windowMin'], spec: StatsSpec): WindowStats {
-  const kpis = Object.fromEntries(KPI_IDS.map((k) => [k, null])) as KpiValues;
-  Object.assign(kpis, spec.kpis);
-  const calls = spec.calls ?? 500;
-  return {
-    windowMin,
-    allCalls: calls,
-    calls,
-    connected: spec.connected ?? calls,
-    agentTurns: spec.agentTurns ?? calls * 6,
-    toolCalls: spec.toolCalls ?? calls * 2,
-    escalations: spec.escalations ?? Math.round(calls / 10),
-    kpis,
-    incomplete: false,
-  };
-}
-
-/** Every window carries the same figures: the engine reads only the rule's window. */
-function snapshot(now: number, overall: StatsSpec, intents: Record<string, StatsSpec> = {}): MetricsSnapshot {
-  const windows = Object.fromEntries(
-    WINDOW_MINUTES.map((w) => [
-      w,
-      {
-        overall: stats(w, overall),
-        intents: Object.fromEntries(Object.entries(intents).map(([name, spec]) => [name, stats(w, spec)])),
-      },
-    ]),
-  ) as MetricsSnapshot['windows'];
-  return { now, windows, series: [], totalCalls: overall.calls ?? 500 };
-}
 
 function rule(overrides: Record<string, unknown>): AlertRule {
   return AlertRuleSchema.parse({
