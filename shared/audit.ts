@@ -17,6 +17,8 @@ export const AUDIT_ENTRY_TYPES = [
   'decision',
   'rollout',
   'rehearsal',
+  'access',
+  'team',
 ] as const;
 export const AuditEntryTypeSchema = z.enum(AUDIT_ENTRY_TYPES);
 export type AuditEntryType = z.infer<typeof AuditEntryTypeSchema>;

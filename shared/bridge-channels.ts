@@ -48,6 +48,12 @@ export const BRIDGE_CHANNELS = [
   'rehearsal:finish',
   'report:build',
   'report:pdf',
+  'team:me',
+  'team:presence',
+  'team:take-shift',
+  'team:offer-handover',
+  'team:accept-handover',
+  'team:cancel-handover',
 ] as const;
 export type BridgeChannel = (typeof BRIDGE_CHANNELS)[number];
 

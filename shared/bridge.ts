@@ -17,13 +17,15 @@ import {
   type SessionSummary,
   type StoredSession,
 } from './sampling.js';
+import { TEAM_REQUESTS, type HandoverOffer, type Me } from './team.js';
 
 export { BRIDGE_CHANNELS, isBridgeChannel, PUSH_CHANNEL, type BridgeChannel } from './bridge-channels.js';
 
 /**
  * The one API the renderer sees. The Electron preload and the web host's WebSocket client both
  * implement `ConsoleBridge`; the main side validates every request against BRIDGE_REQUESTS.
- * Who did something is never taken from the renderer: the core stamps the shift owner.
+ * Who did something is never taken from the renderer: the core stamps the shift owner, or in
+ * team mode the signed-in operator who asked.
  */
 
 const empty = z.object({}).strict();
@@ -126,6 +128,7 @@ export const BRIDGE_REQUESTS = {
   'rehearsal:finish': empty,
   'report:build': ReportSpanSchema,
   'report:pdf': ReportSpanSchema,
+  ...TEAM_REQUESTS,
 } as const satisfies Record<BridgeChannel, z.ZodType>;
 
 export interface PreparedAction {
@@ -261,6 +264,12 @@ export interface BridgeResponses {
   'rehearsal:finish': RolloutView;
   'report:build': ExportFile;
   'report:pdf': PdfFile;
+  'team:me': Me;
+  'team:presence': { ok: true };
+  'team:take-shift': ShiftOwner;
+  'team:offer-handover': HandoverOffer;
+  'team:accept-handover': ShiftOwner;
+  'team:cancel-handover': { ok: true };
 }
 
 export type BridgeRequest<C extends BridgeChannel> = z.input<(typeof BRIDGE_REQUESTS)[C]>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TeamConfigSchema } from './team.js';
 import { KPI_IDS } from './kpi.js';
 import { didYouMean } from './did-you-mean.js';
 import { DEFAULT_INTENTS, type RoutingActionName } from './protocol.js';
@@ -224,6 +225,8 @@ export const LaunchConfigSchema = z.strictObject({
   webHost: z
     .strictObject({ port: z.number().int().min(0).max(65535).default(4310) })
     .default({ port: 4310 }),
+  /** Team mode: the console server, its database and who may do what. Left out, the console runs on one desk. */
+  team: TeamConfigSchema.optional(),
 });
 export type LaunchConfig = z.infer<typeof LaunchConfigSchema>;
 

@@ -7,6 +7,7 @@ import type { RoutingState } from './protocol.js';
 import type { GatesView } from './gates.js';
 import type { RolloutView } from './rollout.js';
 import type { Recommendation } from './recommendation.js';
+import type { TeamView } from './team.js';
 
 /** What the core pushes to the renderer, a few times a second at most. */
 
@@ -166,5 +167,7 @@ export interface ConsoleSnapshot {
    * confirm; without them the emergency panel says so before the emergency, not during it.
    */
   hasRunbook: boolean;
+  /** Who else is here and the shift's handover; null on one desk. */
+  team: TeamView | null;
   generatedAt: number;
 }

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { ConsolePush, ExportFile } from '../../shared/bridge.js';
 import { hasAnyRunbook, type LaunchConfig } from '../../shared/config.js';
 import type { ConsoleSnapshot, RoutingView, StreamStatus } from '../../shared/console-state.js';
-import type { RoutingActionName, RoutingState } from '../../shared/protocol.js';
+import { RoutingActionNameSchema, type RoutingActionName, type RoutingState } from '../../shared/protocol.js';
+import { isBridgeChannel, type BridgeChannel } from '../../shared/bridge-channels.js';
+import type { ActionPermissions, Role } from '../../shared/team.js';
 import type { WindowStats } from '../../shared/kpi.js';
 import { SHIFT_OWNER_REQUIRED } from '../../shared/operator-text.js';
 import { auditHandlers } from './audit/audit-handlers.js';
@@ -11,6 +13,10 @@ import { AlertsFeature } from './alerts/alerts-feature.js';
 import { CadenceFeature } from './cadence/cadence-feature.js';
 import type { ConsoleContext, Feature, Handlers } from './engine/feature.js';
 import { RoutingFeature } from './routing/routing-feature.js';
+import { actingAs, currentActor, type Actor } from './engine/acting-operator.js';
+import { createBridgeDispatcher, type BridgeDispatch } from './engine/bridge-dispatch.js';
+import { refusal } from './team/authorize.js';
+import { TeamFeature } from './team/team-feature.js';
 import { SamplingFeature } from './sampling/sampling-feature.js';
 import { GatesFeature } from './gates/gates-feature.js';
 import type { GateInputs } from './gates/console-facts.js';
@@ -53,6 +59,8 @@ export interface ConsoleServiceOptions {
   storage?: LaunchStorage;
   /** The rehearsal provider's token; by default read from its configured environment variable. */
   rehearsalToken?: string;
+  /** Team mode: the console server's operators and what each role may trigger. Left out, one desk. */
+  team?: { permissions: ActionPermissions; roleOf(name: string): Role | null };
 }
 
 interface Features {
@@ -62,9 +70,13 @@ interface Features {
   sampling: SamplingFeature;
   rollout: RolloutFeature;
   gates: GatesFeature;
+  team: TeamFeature;
 }
 
 type PushListener = (push: ConsolePush) => void;
+
+/** A request the caller's role may not make; it was audited as refused. */
+export class AccessRefused extends Error {}
 
 /**
  * The console engine both hosts run: stream in, aggregation, features (routing actions, alerts,
@@ -113,6 +125,49 @@ export class ConsoleService {
 
   get sampling(): SamplingFeature {
     return this.opened().sampling;
+  }
+
+  get team(): TeamFeature {
+    return this.opened().team;
+  }
+
+  /**
+   * The dispatcher for one signed-in operator's window in team mode: each request is checked
+   * against their role (a refusal is audited) and runs as them, so what it writes carries their
+   * name. Null is one desk's dispatcher, where the shift owner acts.
+   */
+  dispatcherFor(actor: Actor | null): BridgeDispatch {
+    const dispatch = createBridgeDispatcher(this.handlers);
+    const team = this.options.team;
+    if (!actor || !team) return dispatch;
+    return async (channel, request) => {
+      if (isBridgeChannel(channel)) {
+        const why = refusal(actor.role, channel, request, team.permissions, (c, r) => this.actionsOf(c, r));
+        if (why) {
+          await this.audit.append({ type: 'access', operator: actor.name, summary: `Refused ${actor.name} (${actor.role}): ${why}`, data: { channel, role: actor.role } });
+          throw new AccessRefused(`Refused: ${why}. Ask an admin if you need it.`);
+        }
+      }
+      return actingAs(actor, () => dispatch(channel, request));
+    };
+  }
+
+  private actionsOf(channel: BridgeChannel, request: unknown): RoutingActionName[] {
+    const r = (request ?? {}) as { action?: unknown; pauseRamp?: unknown; intentId?: unknown };
+    switch (channel) {
+      case 'routing:prepare': {
+        const action = RoutingActionNameSchema.safeParse(r.action);
+        return [...(action.success ? [action.data] : []), ...(r.pauseRamp === true ? (['pause_ramp'] as const) : [])];
+      }
+      case 'routing:execute':
+      case 'routing:resolve-pending':
+        return typeof r.intentId === 'string' ? this.routingActions.actionsOf(r.intentId) : [];
+      case 'rollout:promote':
+      case 'rollout:return-to':
+        return ['set_share'];
+      default:
+        return [];
+    }
   }
 
   /** Every bridge channel's handler, checked against the contract by the type of `Handlers`. */
@@ -174,7 +229,7 @@ export class ConsoleService {
     const { config } = this.options;
     const { options } = this;
     this.parts = parts;
-    this.features = [parts.cadence, parts.routingActions, parts.alerts, parts.sampling, parts.rollout, parts.gates];
+    this.features = [parts.cadence, parts.routingActions, parts.alerts, parts.sampling, parts.rollout, parts.gates, parts.team];
     this.handlerTable = {
       'console:snapshot': () => this.snapshot(),
       ...parts.cadence.handlers,
@@ -184,6 +239,14 @@ export class ConsoleService {
       ...parts.sampling.handlers,
       ...parts.gates.handlers,
       ...parts.rollout.handlers,
+      ...parts.team.handlers,
+      ...(options.team
+        ? {
+            'operator:set-shift-owner': () => {
+              throw new Error('In team mode the shift passes by handover: the owner offers it and the next operator accepts.');
+            },
+          }
+        : {}),
       ...reportHandlers(this.reportSource()),
       ...(options.reportPdfHandler ?? {
         'report:pdf': () => {
@@ -260,6 +323,7 @@ export class ConsoleService {
       gates: this.opened().gates.view(),
       rollout: this.opened().rollout.view(),
       hasRunbook: hasAnyRunbook(this.options.config),
+      team: this.team.view(),
       generatedAt: this.now(),
     };
   }
@@ -300,6 +364,8 @@ export class ConsoleService {
         this.routing = { ...this.routing, error: message };
       },
       operator: () => {
+        const actor = currentActor();
+        if (actor) return actor.name;
         const owner = this.cadence.currentOwner();
         if (!owner) throw new Error(SHIFT_OWNER_REQUIRED);
         return owner.name;
@@ -351,7 +417,20 @@ async function openFeatures(options: ConsoleServiceOptions, ctx: ConsoleContext,
   const rollout = await RolloutFeature.open(ctx, rolloutHooks(options, ctx, kpiHistory, routingActions, ready, sampling));
   const lastHour = lastHourOf(ctx);
   const gates = await GatesFeature.open(ctx, () => gateInputs(options, ctx, cadence, ready, rollout, lastHour));
-  return { cadence, routingActions, alerts, sampling, rollout, gates };
+  const team = await TeamFeature.open(
+    ctx,
+    options.team
+      ? {
+          permissions: options.team.permissions,
+          hooks: {
+            currentOwner: () => cadence.currentOwner(),
+            setShiftOwner: (name, note, by) => cadence.setShiftOwner(name, note, by),
+            roleOf: options.team.roleOf,
+          },
+        }
+      : null,
+  );
+  return { cadence, routingActions, alerts, sampling, rollout, gates, team };
 }
 
 function outcomeOf(o: { status: ActOutcome['status']; knownText: string; readBack?: RoutingState }): ActOutcome {

@@ -1,7 +1,8 @@
 import type { StateCreator } from 'zustand';
+import type { Screen } from '../../shared/team.js';
 import type { ConsoleState } from './store.js';
 
-export type View = 'dashboard' | 'alerts' | 'reviews' | 'sampling' | 'decision' | 'audit';
+export type View = Screen;
 
 export interface NavigationSlice {
   view: View;

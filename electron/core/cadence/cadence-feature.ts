@@ -167,9 +167,8 @@ export class CadenceFeature implements Feature {
     return { clock: change.after, audited };
   }
 
-  private async setShiftOwner(name: string, note: string | undefined): Promise<ShiftOwner> {
-    // The first owner names themselves; after that the outgoing owner hands over.
-    const by = this.store.currentOwner()?.name ?? name;
+  /** Audited under `by`: by default the outgoing owner hands over, and the first owner names themselves. */
+  async setShiftOwner(name: string, note: string | undefined, by = this.store.currentOwner()?.name ?? name): Promise<ShiftOwner> {
     const change = await this.store.setShiftOwner(name, note, by);
     const withNote = change.after.handoverNote ? `; handover note: ${change.after.handoverNote}` : '';
     await this.ctx.audit.append({

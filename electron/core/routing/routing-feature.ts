@@ -201,6 +201,12 @@ export class RoutingFeature implements Feature {
     if (seen) this.watching?.counter.add(seen);
   }
 
+  /** The routing actions a prepared or pending intent would send, for the permission each needs; none for an unknown id. */
+  actionsOf(intentId: string): RoutingActionName[] {
+    const steps = this.prepared.get(intentId) ?? this.executor.pending().filter((i) => i.id === intentId);
+    return steps.map((s) => s.req.action);
+  }
+
   tick(tick: Tick): void {
     if (tick.now - this.lastReadAt >= POLL_MS) void this.readProvider();
     this.stepAutomaticResumes();

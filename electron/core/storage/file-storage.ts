@@ -16,6 +16,7 @@ const RECORD_FILES: Record<RecordLogName, string> = {
   'kpi-history': 'kpi-history.jsonl',
   gates: 'gates.jsonl',
   rehearsals: 'rehearsals.jsonl',
+  'team-directory': 'team-directory.jsonl',
 };
 const DOCUMENT_FILES: Record<DocumentName, string> = {
   'alert-state': 'alert-state.json',
@@ -23,6 +24,7 @@ const DOCUMENT_FILES: Record<DocumentName, string> = {
   'pending-actions': 'pending-actions.json',
   'sampling-counted-until': 'sampling-counted-until.json',
   'rollout-ladder': 'rollout-ladder.json',
+  'team-handover': 'team-handover.json',
 };
 
 /**

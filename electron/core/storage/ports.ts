@@ -45,8 +45,8 @@ export interface JsonDocument {
 }
 
 /** The names of a launch's records; each feature owns the ones it writes. */
-export type RecordLogName = 'audit' | 'cadence' | 'sampling-sessions' | 'kept-calls' | 'kpi-history' | 'gates' | 'rehearsals';
-export type DocumentName = 'alert-state' | 'baseline' | 'pending-actions' | 'sampling-counted-until' | 'rollout-ladder';
+export type RecordLogName = 'audit' | 'cadence' | 'sampling-sessions' | 'kept-calls' | 'kpi-history' | 'gates' | 'rehearsals' | 'team-directory';
+export type DocumentName = 'alert-state' | 'baseline' | 'pending-actions' | 'sampling-counted-until' | 'rollout-ladder' | 'team-handover';
 
 /** Everything one launch keeps. */
 export interface LaunchStorage {
