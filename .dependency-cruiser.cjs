@@ -91,13 +91,13 @@ module.exports = {
       comment: 'The desktop shell and the web host are siblings over the same core.',
       severity: 'error',
       from: { path: '^electron/(main\\.ts|preload\\.ts|shell/)' },
-      to: { path: '^electron/(web-host\\.ts|web/)' },
+      to: { path: '^electron/(web-host\\.ts|web/|serve\\.ts|server/)' },
     },
     {
       name: 'web-host-never-imports-electron',
-      comment: 'The web host runs where no Electron binary exists.',
+      comment: 'The web host and the console server run where no Electron binary exists.',
       severity: 'error',
-      from: { path: '^electron/(web-host\\.ts|web/|host-common/)' },
+      from: { path: '^electron/(web-host\\.ts|web/|serve\\.ts|server/|host-common/)' },
       to: { path: '(^|/)node_modules/electron/|^electron/(main\\.ts|preload\\.ts|shell/)' },
     },
     {

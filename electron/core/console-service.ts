@@ -36,7 +36,8 @@ import { reportFile, reportHandlers, type ReportSource, type ReportSpan } from '
 
 export interface ConsoleServiceOptions {
   config: LaunchConfig;
-  dataDir: string;
+  /** The data folder of a launch kept on one desk; not needed when `storage` is given. */
+  dataDir?: string;
   streamToken?: string;
   routingToken?: string;
   splitterToken?: string | undefined;
@@ -100,7 +101,8 @@ export class ConsoleService {
   /** Opens the launch's records (the audit chain checked, each feature's state read back), ready to start. */
   static async open(options: ConsoleServiceOptions): Promise<ConsoleService> {
     const now = options.now ?? Date.now;
-    const storage = options.storage ?? fileStorage(options.dataDir, options.settings);
+    const storage = options.storage ?? (options.dataDir !== undefined ? fileStorage(options.dataDir, options.settings) : null);
+    if (!storage) throw new Error('the console needs a data folder or a database to keep the launch in');
     const audit = await AuditLog.open(storage.records('audit'), {
       secrets: [options.routingToken ?? '', options.streamToken ?? '', options.splitterToken ?? '', rehearsalToken(options)],
       now,

@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { WsClientFrameSchema, type ConsolePush, type WsServerFrame } from '../../shared/bridge.js';
-import { describeZodError } from '../../shared/protocol.js';
+import type { ConsolePush } from '../../shared/bridge.js';
 import type { BridgeDispatch } from '../core/engine/bridge-dispatch.js';
+import { answer, readFrame, sender } from './bridge-frames.js';
 import type { LocalAddress } from './local-address.js';
 
 export const BRIDGE_PATH = '/bridge';
@@ -40,25 +40,16 @@ export function attachBridgeSocket(
   wss.on('connection', (ws: WebSocket) => {
     let authed = false;
     let unsubscribe: (() => void) | null = null;
-    const send = (frame: WsServerFrame) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
-    };
+    const send = sender(ws);
     const authTimer = setTimeout(() => ws.close(4401, 'no token'), AUTH_TIMEOUT_MS);
 
     ws.on('message', async (data) => {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(String(data));
-      } catch {
-        ws.close(4400, 'frame is not JSON');
+      const read = readFrame(data);
+      if ('close' in read) {
+        ws.close(...read.close);
         return;
       }
-      const frame = WsClientFrameSchema.safeParse(raw);
-      if (!frame.success) {
-        ws.close(4400, `bad frame: ${describeZodError(frame.error)}`.slice(0, 120));
-        return;
-      }
-      const f = frame.data;
+      const f = read.frame;
       if (f.type === 'auth') {
         // A second auth frame must not add a second push subscription to this socket.
         if (authed) return;
@@ -76,12 +67,7 @@ export function attachBridgeSocket(
         ws.close(4401, 'token first');
         return;
       }
-      try {
-        const result = await dispatch(f.channel, f.request);
-        send({ type: 'result', id: f.id, ok: true, result });
-      } catch (e) {
-        send({ type: 'result', id: f.id, ok: false, error: (e as Error).message });
-      }
+      await answer(send, f, dispatch);
     });
     ws.on('close', () => {
       clearTimeout(authTimer);
