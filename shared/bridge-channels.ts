@@ -54,6 +54,7 @@ export const BRIDGE_CHANNELS = [
   'team:offer-handover',
   'team:accept-handover',
   'team:cancel-handover',
+  'team:merge-offline',
 ] as const;
 export type BridgeChannel = (typeof BRIDGE_CHANNELS)[number];
 

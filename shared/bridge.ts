@@ -17,7 +17,7 @@ import {
   type SessionSummary,
   type StoredSession,
 } from './sampling.js';
-import { TEAM_REQUESTS, type HandoverOffer, type Me } from './team.js';
+import { TEAM_REQUESTS, type HandoverOffer, type Me, type OfflineMerge } from './team.js';
 
 export { BRIDGE_CHANNELS, isBridgeChannel, PUSH_CHANNEL, type BridgeChannel } from './bridge-channels.js';
 
@@ -270,6 +270,7 @@ export interface BridgeResponses {
   'team:offer-handover': HandoverOffer;
   'team:accept-handover': ShiftOwner;
   'team:cancel-handover': { ok: true };
+  'team:merge-offline': OfflineMerge;
 }
 
 export type BridgeRequest<C extends BridgeChannel> = z.input<(typeof BRIDGE_REQUESTS)[C]>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuditEntrySchema } from './audit.js';
 import type { BridgeChannel } from './bridge-channels.js';
 import type { RoutingActionName } from './protocol.js';
 
@@ -78,6 +79,7 @@ export const CHANNEL_ACCESS: Record<BridgeChannel, AccessLevel> = {
   'team:offer-handover': 'operate',
   'team:accept-handover': 'operate',
   'team:cancel-handover': 'operate',
+  'team:merge-offline': 'operate',
 };
 
 const roles = z.array(RoleSchema).min(1);
@@ -159,9 +161,27 @@ export interface HandoverOffer {
   offeredAt: number;
 }
 
+/** The team's servers and database as the instance serving this window sees them. */
+export interface TeamHealth {
+  /** The console-server instance serving this window. */
+  instance: string;
+  /** The instance that evaluates alerts and runs countdowns; null while none holds the lead. */
+  leader: string | null;
+  database: { reachable: boolean; since: number | null; problem: string | null };
+  /**
+   * Set while this window's console acts on its own, straight through the routing provider: the
+   * database (an instance) or the team server (a desktop app) cannot be reached. Its actions are
+   * kept in a local journal and appended to the team's audit log once it is back.
+   */
+  actingAlone: { since: number; why: string } | null;
+  /** Actions taken alone and not yet in the team's audit log. */
+  journaledAlone: number;
+}
+
 export interface TeamView {
   present: PresentOperator[];
   handover: HandoverOffer | null;
+  health: TeamHealth | null;
 }
 
 /** Who the caller is, as the server knows them; `single` on one desk without sign-in. */
@@ -176,7 +196,27 @@ export const TEAM_REQUESTS = {
   'team:offer-handover': z.object({ to: z.string().trim().min(1).max(200).optional(), note: z.string().trim().min(1, 'a handover needs a note for the next owner').max(4000) }).strict(),
   'team:accept-handover': z.object({}).strict(),
   'team:cancel-handover': z.object({}).strict(),
+  /**
+   * Actions a desk took on its own while it could not reach the team (its local journal, a hash
+   * chain of audit entries of its own), appended to the team's audit log with their original
+   * times and hashes. Sending the same journal again appends nothing twice.
+   */
+  'team:merge-offline': z
+    .object({
+      journalId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8 to 64 letters, digits, dashes or underscores'),
+      desk: z.string().trim().min(1).max(200),
+      entries: z.array(AuditEntrySchema).min(1).max(1000),
+    })
+    .strict(),
 };
+
+export interface OfflineMerge {
+  /** Entries appended now, and entries of this journal the team's log already had. */
+  merged: number;
+  already: number;
+  /** The team log's seqs the merged entries were given, in order. */
+  seqs: number[];
+}
 
 /** Said when a team-only request reaches a console on one desk. */
 export const TEAM_ONLY = 'This console runs on one desk: there is no team to hand over to. Set the shift owner by name instead.';

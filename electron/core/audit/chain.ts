@@ -99,7 +99,8 @@ export function scanAuditChain(path: string, onEntry?: (entry: AuditEntry) => vo
   return checker.result();
 }
 
-function linkProblem(entry: AuditEntry, prevHash: string, expectSeq: number): string | null {
+/** Why an entry does not follow the one before it (its hash, its prevHash, its seq), or null. */
+export function linkProblem(entry: AuditEntry, prevHash: string, expectSeq: number): string | null {
   if (entryHash(entry) !== entry.hash) return 'hash does not match the content: the entry was changed';
   if (entry.prevHash !== prevHash) return 'prevHash does not match the entry before it: an entry was removed, inserted or changed';
   if (entry.seq !== expectSeq) return `seq is ${entry.seq} where ${expectSeq} was expected`;

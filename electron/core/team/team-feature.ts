@@ -18,9 +18,17 @@ import { currentActor, type Actor } from '../engine/acting-operator.js';
 import type { ConsoleContext, Feature, Handlers } from '../engine/feature.js';
 import { Serial } from '../lib/serial.js';
 import type { JsonDocument } from '../storage/ports.js';
+import { OfflineMerger } from './offline-merge.js';
 import { Presence } from './presence.js';
 
-type TeamChannels = 'team:me' | 'team:presence' | 'team:take-shift' | 'team:offer-handover' | 'team:accept-handover' | 'team:cancel-handover';
+type TeamChannels =
+  | 'team:me'
+  | 'team:presence'
+  | 'team:take-shift'
+  | 'team:offer-handover'
+  | 'team:accept-handover'
+  | 'team:cancel-handover'
+  | 'team:merge-offline';
 
 const OfferSchema = z.strictObject({
   from: z.string().min(1),
@@ -50,7 +58,7 @@ export class TeamFeature implements Feature {
 
   private constructor(
     private readonly ctx: ConsoleContext,
-    private readonly team: { hooks: TeamHooks; permissions: ActionPermissions; doc: JsonDocument } | null,
+    private readonly team: { hooks: TeamHooks; permissions: ActionPermissions; doc: JsonDocument; merger: OfflineMerger } | null,
     private offer: HandoverOffer | null,
   ) {
     this.handlers = {
@@ -64,6 +72,10 @@ export class TeamFeature implements Feature {
       'team:offer-handover': ({ to, note }) => this.serial.run(() => this.offerHandover(to ?? null, note)),
       'team:accept-handover': () => this.serial.run(() => this.acceptHandover()),
       'team:cancel-handover': () => this.serial.run(() => this.cancelHandover()),
+      'team:merge-offline': ({ journalId, desk, entries }) => {
+        const actor = this.actor();
+        return this.serial.run(() => this.team!.merger.merge(actor, journalId, desk, entries));
+      },
     };
   }
 
@@ -76,12 +88,13 @@ export class TeamFeature implements Feature {
       const aside = await doc.setAside('unreadable');
       ctx.storageFailed('the handover offer', new Error(`the stored offer could not be read and was kept at ${aside}; the current owner offers the shift again`));
     }
-    return new TeamFeature(ctx, { ...team, doc }, parsed?.success ? parsed.data.offer : null);
+    const merger = await OfflineMerger.open(ctx.audit);
+    return new TeamFeature(ctx, { ...team, doc, merger }, parsed?.success ? parsed.data.offer : null);
   }
 
   view(): TeamView | null {
     if (!this.team) return null;
-    return { present: this.presence.list(), handover: this.offer };
+    return { present: this.presence.list(), handover: this.offer, health: null };
   }
 
   async close(): Promise<void> {
