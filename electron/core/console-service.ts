@@ -4,7 +4,7 @@ import { hasAnyRunbook, type LaunchConfig } from '../../shared/config.js';
 import type { ConsoleSnapshot, RoutingView, StreamStatus } from '../../shared/console-state.js';
 import { RoutingActionNameSchema, type RoutingActionName, type RoutingState } from '../../shared/protocol.js';
 import { isBridgeChannel, type BridgeChannel } from '../../shared/bridge-channels.js';
-import type { ActionPermissions, Role } from '../../shared/team.js';
+import type { ActionPermissions, Role, TeamHealth } from '../../shared/team.js';
 import type { WindowStats } from '../../shared/kpi.js';
 import { SHIFT_OWNER_REQUIRED } from '../../shared/operator-text.js';
 import { auditHandlers } from './audit/audit-handlers.js';
@@ -16,6 +16,7 @@ import { RoutingFeature } from './routing/routing-feature.js';
 import { actingAs, currentActor, type Actor } from './engine/acting-operator.js';
 import { createBridgeDispatcher, type BridgeDispatch } from './engine/bridge-dispatch.js';
 import { refusal } from './team/authorize.js';
+import type { PresenceBoard } from './team/presence.js';
 import { TeamFeature } from './team/team-feature.js';
 import { SamplingFeature } from './sampling/sampling-feature.js';
 import { GatesFeature } from './gates/gates-feature.js';
@@ -61,7 +62,7 @@ export interface ConsoleServiceOptions {
   /** The rehearsal provider's token; by default read from its configured environment variable. */
   rehearsalToken?: string;
   /** Team mode: the console server's operators and what each role may trigger. Left out, one desk. */
-  team?: { permissions: ActionPermissions; roleOf(name: string): Role | null };
+  team?: { permissions: ActionPermissions; roleOf(name: string): Role | null; presence: PresenceBoard; health(): TeamHealth | null };
 }
 
 interface Features {
@@ -428,6 +429,8 @@ async function openFeatures(options: ConsoleServiceOptions, ctx: ConsoleContext,
             currentOwner: () => cadence.currentOwner(),
             setShiftOwner: (name, note, by) => cadence.setShiftOwner(name, note, by),
             roleOf: options.team.roleOf,
+            presence: options.team.presence,
+            health: options.team.health,
           },
         }
       : null,

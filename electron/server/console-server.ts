@@ -1,25 +1,36 @@
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { LaunchConfig } from '../../shared/config.js';
-import { ConfigError } from '../../shared/config.js';
-import type { TeamConfig } from '../../shared/team.js';
+import type { ConsolePush } from '../../shared/bridge.js';
+import { BRIDGE_REQUESTS } from '../../shared/bridge.js';
+import type { ConsoleSnapshot } from '../../shared/console-state.js';
+import { ConfigError, type LaunchConfig } from '../../shared/config.js';
+import type { TeamConfig, TeamHealth } from '../../shared/team.js';
+import { AuditLog } from '../core/audit/audit-log.js';
 import { ConsoleService, type ConsoleServiceOptions } from '../core/console-service.js';
+import type { Actor } from '../core/engine/acting-operator.js';
+import { createPool } from '../core/storage/postgres/database.js';
 import { PostgresStorage } from '../core/storage/postgres/postgres-storage.js';
 import { TeamDirectory } from '../core/team/team-directory.js';
 import { teamIsSecure, teamLaunchId, teamPublicUrl } from '../core/team/team-settings.js';
 import { createStaticHandler } from '../web/static-files.js';
 import { checkBinding } from './bind-rules.js';
+import { Bus, type BusMessage } from './bus.js';
 import { cookieName } from './cookies.js';
+import { DbPresence, INSTANCE_FRESH_SEC } from './db-presence.js';
+import { Leadership } from './leadership.js';
 import { RefusalAudit } from './refusal-audit.js';
+import { RequestRelay } from './request-relay.js';
 import { serverAddress } from './server-address.js';
 import { handleSignIn } from './signin-routes.js';
+import { SnapshotFeed } from './snapshot-feed.js';
 import { attachTeamSocket } from './team-socket.js';
 
-/** How often the server reads the team's directory again (operators added, sessions revoked) and closes ended sessions. */
-const SWEEP_MS = 2000;
+/** How often an instance says it is alive, syncs presence, and reads the team's directory again. */
+const HEARTBEAT_MS = 1000;
 
 export interface ConsoleServerOptions extends Pick<ConsoleServiceOptions, 'streamToken' | 'routingToken' | 'splitterToken' | 'provider' | 'now' | 'pushIntervalMs' | 'rehearsalToken'> {
   config: LaunchConfig;
@@ -27,15 +38,24 @@ export interface ConsoleServerOptions extends Pick<ConsoleServiceOptions, 'strea
   rendererDir: string;
   /** Another port than team.port (0: any free one). */
   port?: number;
+  /** This instance's name in the team's health view; by default the machine's name and the process id. */
+  instanceId?: string;
 }
 
 export interface ConsoleServer {
   /** The address operators open. */
   url: string;
   port: number;
-  service: ConsoleService;
+  instanceId: string;
   directory: TeamDirectory;
   storage: PostgresStorage;
+  /** This instance's view of the team's audit log: its own appends, and the leader's. */
+  audit: AuditLog;
+  /** The launch's console while this instance leads it; null while another does. */
+  leader(): ConsoleService | null;
+  /** Resolves once this instance leads (tests and benchmarks wait for it). */
+  whenLeading(): Promise<ConsoleService>;
+  health(): TeamHealth;
   close(): Promise<void>;
 }
 
@@ -53,8 +73,10 @@ function readPem(path: string, what: string): Buffer {
 }
 
 /**
- * The console core as one long-running server for a team: the launch's records in PostgreSQL,
- * the renderer and a bridge WebSocket per window, each window signed in as a named operator.
+ * One instance of the console server a team shares. Every instance serves the page, signs
+ * operators in and holds their windows; the one that leads (elected through the database) runs
+ * the launch's console (the stream, alerts, countdowns, notifications) and the others carry
+ * their windows' requests to it and its snapshots back, through PostgreSQL.
  */
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
   const { config } = options;
@@ -63,50 +85,136 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   if (!existsSync(join(options.rendererDir, 'index.html'))) {
     throw new Error(`the renderer is not built (${options.rendererDir}/index.html missing): run npm run build`);
   }
+  const now = options.now ?? Date.now;
+  const launchId = teamLaunchId(config);
+  const instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
   const server: Server = team.tls
     ? createHttpsServer({ cert: readPem(team.tls.certFile, 'certificate'), key: readPem(team.tls.keyFile, 'key') })
     : createHttpServer();
-  const storage = await PostgresStorage.open({ url: options.databaseUrl, launchId: teamLaunchId(config) });
-  let service: ConsoleService;
-  let directory: TeamDirectory;
-  try {
-    directory = await TeamDirectory.open(storage.records('team-directory'), team, options.now);
-    const known = directory;
-    service = await ConsoleService.open({
-      config,
-      storage,
-      streamToken: options.streamToken,
-      routingToken: options.routingToken,
-      splitterToken: options.splitterToken,
-      ...(options.provider ? { provider: options.provider } : {}),
-      ...(options.now ? { now: options.now } : {}),
-      ...(options.pushIntervalMs ? { pushIntervalMs: options.pushIntervalMs } : {}),
-      ...(options.rehearsalToken ? { rehearsalToken: options.rehearsalToken } : {}),
-      team: { permissions: team.actions, roleOf: (name) => known.roleOf(name) },
-    });
-  } catch (e) {
+  const storage = await PostgresStorage.open({ url: options.databaseUrl, launchId });
+  const pool = createPool(options.databaseUrl, { max: 6 });
+  const closeStores = async () => {
     await storage.close().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+  };
+  let directory: TeamDirectory;
+  let audit: AuditLog;
+  try {
+    directory = await TeamDirectory.open(storage.records('team-directory'), team, now);
+    audit = await AuditLog.open(storage.records('audit'), { now });
+  } catch (e) {
+    await closeStores();
     throw e;
   }
+  const presence = new DbPresence(pool, launchId, instanceId);
+
+  // What this instance's windows are sent: the leader's console's pushes, each snapshot with this instance's health.
+  const listeners = new Set<(push: ConsolePush) => void>();
+  let lastSnapshot: ConsoleSnapshot | null = null;
+  let leaderId: string | null = null;
+  const health = (): TeamHealth => ({
+    instance: instanceId,
+    leader: leaderId,
+    database: bus.health,
+    actingAlone: null,
+    journaledAlone: 0,
+  });
+  const withHealth = (snapshot: ConsoleSnapshot): ConsoleSnapshot => ({
+    ...snapshot,
+    team: { present: presence.list(), handover: snapshot.team?.handover ?? null, health: health() },
+  });
+  const deliver = (push: ConsolePush) => {
+    if (push.kind === 'snapshot') lastSnapshot = push.snapshot;
+    const out: ConsolePush = push.kind === 'snapshot' ? { kind: 'snapshot', snapshot: withHealth(push.snapshot) } : push;
+    for (const l of listeners) l(out);
+  };
+
+  const onMessage = (message: BusMessage, from: string) => {
+    switch (message.kind) {
+      case 'snapshot':
+      case 'push':
+        if (from !== instanceId && !service) feed.heard(message);
+        return;
+      case 'request':
+        relay.heard('request', message.id);
+        return;
+      case 'result':
+        relay.heard('result', message.id, message.to);
+        return;
+      case 'audit':
+        if (from !== instanceId) void (service?.audit ?? audit).catchUp().catch(() => undefined);
+    }
+  };
+  const bus: Bus = new Bus(options.databaseUrl, pool, launchId, instanceId, onMessage, () => {
+    if (lastSnapshot) deliver({ kind: 'snapshot', snapshot: lastSnapshot });
+  });
+  const relay = new RequestRelay(pool, bus, launchId);
+  const feed = new SnapshotFeed(pool, bus, launchId, deliver);
+  const appendAudit = (entry: Parameters<AuditLog['append']>[0]) =>
+    (service?.audit ?? audit).append(entry).then(() => bus.publish({ kind: 'audit' }).catch(() => undefined));
+
+  let service: ConsoleService | null = null;
+  let becameLeader: (s: ConsoleService) => void = () => undefined;
+  const leadingNow = new Promise<ConsoleService>((r) => {
+    becameLeader = r;
+  });
+  const leadership = new Leadership(options.databaseUrl, launchId, {
+    lead: async () => {
+      const opened = await ConsoleService.open({
+        config,
+        storage,
+        streamToken: options.streamToken,
+        routingToken: options.routingToken,
+        splitterToken: options.splitterToken,
+        ...(options.provider ? { provider: options.provider } : {}),
+        now,
+        ...(options.pushIntervalMs ? { pushIntervalMs: options.pushIntervalMs } : {}),
+        ...(options.rehearsalToken ? { rehearsalToken: options.rehearsalToken } : {}),
+        team: { permissions: team.actions, roleOf: (name) => directory.roleOf(name), presence, health },
+      });
+      service = opened;
+      leaderId = instanceId;
+      opened.onPush((push) => {
+        deliver(push);
+        feed.publish(push);
+      });
+      opened.start();
+      relay.serve((actor, channel, request) => opened.dispatcherFor(actor)(channel, request));
+      becameLeader(opened);
+    },
+    lost: () => {
+      // The lead may already be another instance's: this one's console stops acting at once.
+      const s = service;
+      service = null;
+      relay.serve(null);
+      if (leaderId === instanceId) leaderId = null;
+      if (s) void s.stop().catch(() => undefined);
+    },
+  });
+
+  const secure = teamIsSecure(team);
+  const cookie = { name: cookieName(secure), secure };
+  let port = options.port ?? team.port;
   try {
+    await bus.start();
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) =>
-        reject(e.code === 'EADDRINUSE' ? new ConfigError(`port ${options.port ?? team.port} on ${team.host} is in use: choose another with --port or team.port`) : e),
+        reject(e.code === 'EADDRINUSE' ? new ConfigError(`port ${port} on ${team.host} is in use: choose another with --port or team.port`) : e),
       );
-      server.listen(options.port ?? team.port, team.host, () => resolveListen());
+      server.listen(port, team.host, () => resolveListen());
     });
   } catch (e) {
-    await service.stop();
-    await storage.close().catch(() => undefined);
+    await bus.stop();
+    await audit.close().catch(() => undefined);
+    await closeStores();
     throw e;
   }
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : (options.port ?? team.port);
-  const secure = teamIsSecure(team);
+  port = typeof address === 'object' && address ? address.port : port;
   const own = serverAddress(team.host, port, secure, team.publicUrl);
-  const cookie = { name: cookieName(secure), secure };
-  const refusals = new RefusalAudit((entry) => service.audit.append(entry).catch(() => undefined), options.now);
-  const refused = (req: IncomingMessage, why: string) => refusals.record('nobody signed in', req.socket.remoteAddress ?? 'an unknown address', why, { path: (req.url ?? '').split('?')[0] ?? '' });
+  const refusals = new RefusalAudit((entry) => void appendAudit(entry).catch(() => undefined), now);
+  const refused = (req: IncomingMessage, why: string) =>
+    refusals.record('nobody signed in', req.socket.remoteAddress ?? 'an unknown address', why, { path: (req.url ?? '').split('?')[0] ?? '' });
   const serveStatic = createStaticHandler(options.rendererDir, own.isOwnHost);
   server.on('request', (req, res) => {
     void (async () => {
@@ -117,10 +225,10 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
           cookie,
           refused,
           signedIn: async (who) => {
-            await service.audit.append({ type: 'team', operator: who.name, summary: `${who.name} signed in as ${who.role}`, data: { role: who.role, until: new Date(who.endsAt).toISOString() } });
+            await appendAudit({ type: 'team', operator: who.name, summary: `${who.name} signed in as ${who.role}`, data: { role: who.role, until: new Date(who.endsAt).toISOString(), instance: instanceId } });
           },
           signedOut: async (name) => {
-            await service.audit.append({ type: 'team', operator: name, summary: `${name} signed out`, data: {} });
+            await appendAudit({ type: 'team', operator: name, summary: `${name} signed out`, data: { instance: instanceId } });
           },
         });
         if (handled) return;
@@ -130,37 +238,95 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       if (!res.headersSent) res.writeHead(500).end('internal error');
     });
   });
+
+  const dispatch = async (actor: Actor, channel: unknown, request: unknown): Promise<unknown> => {
+    // Which screen a window shows is this instance's to keep: it holds the window.
+    if (channel === 'team:presence') {
+      const parsed = BRIDGE_REQUESTS['team:presence'].safeParse(request ?? {});
+      if (!parsed.success) throw new Error(`team:presence: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      presence.showing(actor.connectionId, parsed.data.screen);
+      return { ok: true };
+    }
+    const leader = service;
+    if (leader) return leader.dispatcherFor(actor)(channel, request);
+    if (channel === 'console:snapshot' && lastSnapshot) return withHealth(lastSnapshot);
+    if (!bus.health.reachable) {
+      throw new Error(`The team's database cannot be reached (${bus.health.problem ?? 'no answer'}): this window shows the launch as last seen, and nothing can be saved until it is back.`);
+    }
+    if (!leaderId) throw new Error('No console-server instance leads the launch at this moment (one takes over within seconds): try again shortly.');
+    return relay.ask(actor, String(channel), request, config.routing.deadlineMs + 15_000);
+  };
+
   const socket = attachTeamSocket(server, {
     address: own,
     directory,
     cookieName: cookie.name,
-    dispatcherFor: (actor) => service.dispatcherFor(actor),
-    subscribe: (listener) => service.onPush(listener),
-    connected: (actor) => service.team.presence.connect(actor.connectionId, actor, Date.now()),
-    disconnected: (actor) => service.team.presence.disconnect(actor.connectionId),
+    dispatch,
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    connected: (actor) => presence.connect(actor.connectionId, actor, now()),
+    disconnected: (actor) => presence.disconnect(actor.connectionId),
     refused,
   });
-  const sweeper = setInterval(() => {
-    directory.refresh().then(
-      () => socket.sweep(),
-      () => socket.sweep(),
-    );
-  }, SWEEP_MS);
-  service.start();
+
+  const heartbeat = async () => {
+    try {
+      await pool.query(
+        `INSERT INTO console_instances (launch_id, instance_id, address, is_leader, seen_at) VALUES ($1, $2, $3, $4, now())
+         ON CONFLICT (launch_id, instance_id) DO UPDATE SET is_leader = EXCLUDED.is_leader, seen_at = now(), address = EXCLUDED.address`,
+        [launchId, instanceId, `${team.host}:${port}`, service !== null],
+      );
+      const lead = await pool.query<{ instance_id: string }>(
+        `SELECT instance_id FROM console_instances WHERE launch_id = $1 AND is_leader AND seen_at > now() - make_interval(secs => $2) ORDER BY seen_at DESC LIMIT 1`,
+        [launchId, INSTANCE_FRESH_SEC],
+      );
+      leaderId = service ? instanceId : (lead.rows[0]?.instance_id ?? null);
+      await presence.sync();
+      await directory.refresh();
+    } catch {
+      // The bus's connection says whether the database is reachable; the next beat tries again.
+    }
+    socket.sweep();
+  };
+  let beating = true;
+  const beat = () => {
+    if (!beating) return;
+    void heartbeat().finally(() => {
+      if (beating) heartbeatTimer = setTimeout(beat, HEARTBEAT_MS);
+    });
+  };
+  let heartbeatTimer: NodeJS.Timeout | undefined;
+  beat();
+  leadership.start();
+
   return {
     url: team.publicUrl ?? teamPublicUrl(team, port),
     port,
-    service,
+    instanceId,
     directory,
+    audit,
+    leader: () => service,
+    whenLeading: () => leadingNow,
     storage,
+    health,
     close: async () => {
-      clearInterval(sweeper);
+      beating = false;
+      clearTimeout(heartbeatTimer);
       for (const client of socket.wss.clients) client.terminate();
       socket.wss.close();
-      server.closeAllConnections?.();
+      server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
-      await service.stop();
-      await storage.close();
+      const s = service;
+      service = null;
+      relay.serve(null);
+      if (s) await s.stop();
+      await leadership.stop();
+      await pool.query('DELETE FROM console_instances WHERE launch_id = $1 AND instance_id = $2', [launchId, instanceId]).catch(() => undefined);
+      await bus.stop();
+      await audit.close().catch(() => undefined);
+      await closeStores();
     },
   };
 }

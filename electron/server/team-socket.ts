@@ -14,7 +14,8 @@ export interface TeamSocketDeps {
   address: LocalAddress;
   directory: TeamDirectory;
   cookieName: string;
-  dispatcherFor(actor: Actor): BridgeDispatch;
+  /** Runs a window's request as its operator. */
+  dispatch(actor: Actor, channel: unknown, request: unknown): Promise<unknown>;
   subscribe(listener: (push: ConsolePush) => void): () => void;
   connected(actor: Actor): void;
   disconnected(actor: Actor): void;
@@ -72,7 +73,7 @@ export function attachTeamSocket(server: Server, deps: TeamSocketDeps): { wss: W
     const o: Open = { ws, session, actor };
     open.add(o);
     const send = sender(ws);
-    const dispatch = deps.dispatcherFor(actor);
+    const dispatch: BridgeDispatch = (channel, request) => deps.dispatch(actor, channel, request);
     deps.connected(actor);
     const unsubscribe = deps.subscribe((push) => send({ type: 'push', push }));
     send({ type: 'ready' });

@@ -25,7 +25,7 @@ async function window(name: string): Promise<TeamClient> {
 
 async function auditEntries(): Promise<AuditEntry[]> {
   const out: AuditEntry[] = [];
-  await t.server.service.audit.scanStored((e) => out.push(e));
+  await t.server.audit.scanStored((e) => out.push(e));
   return out;
 }
 

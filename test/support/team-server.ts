@@ -53,6 +53,7 @@ export async function startTeamServer(options: {
   };
   const config = LaunchConfigSchema.parse(raw);
   const server = await startConsoleServer({ config, databaseUrl: options.databaseUrl, rendererDir, pushIntervalMs: 100, ...options.server });
+  await server.whenLeading();
   const origin = `http://127.0.0.1:${server.port}`;
   const configFile = join(dir, 'launch.json');
   writeFileSync(configFile, JSON.stringify({ ...raw, team: { ...raw.team, publicUrl: origin } }));

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import {
   AUDIT_GENESIS_HASH,
   AuditAppendSchema,
+  AuditEntrySchema,
   type AuditAppend,
   type AuditEntry,
   type AuditFilter,
@@ -84,6 +85,31 @@ export class AuditLog {
     });
     this.written = Promise.allSettled([this.written, written]);
     return written;
+  }
+
+  /**
+   * Takes in the entries another console server appended since this one last wrote or looked,
+   * so the audit view shows the whole team's log. Positions are never before seqs, so starting
+   * at the newest seq known misses nothing.
+   */
+  catchUp(): Promise<number> {
+    const caught = this.written.then(async () => {
+      const known = this.last?.seq ?? 0;
+      const found: AuditEntry[] = [];
+      await this.log.scan((record) => {
+        if (!('value' in record)) return;
+        const parsed = AuditEntrySchema.safeParse(record.value);
+        if (parsed.success && parsed.data.seq > (this.last?.seq ?? 0)) found.push(parsed.data);
+      }, known);
+      for (const entry of found) {
+        if (entry.seq <= (this.last?.seq ?? 0)) continue;
+        this.last = entry;
+        this.remember(entry);
+      }
+      return found.length;
+    });
+    this.written = Promise.allSettled([this.written, caught]);
+    return caught;
   }
 
   /** A secret learnt after opening (a token entered in the desktop app): never written from now on. */

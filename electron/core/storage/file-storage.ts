@@ -41,8 +41,12 @@ export class FileRecordLog implements RecordLog {
     this.file = new JsonlFile(location);
   }
 
-  async scan(visit: (record: StoredRecord) => void): Promise<void> {
-    this.newest = { value: this.readAll(visit) };
+  async scan(visit: (record: StoredRecord) => void, after = 0): Promise<void> {
+    this.newest = {
+      value: this.readAll((record) => {
+        if (record.position > after) visit(record);
+      }),
+    };
   }
 
   async append(record: unknown): Promise<void> {

@@ -13,8 +13,11 @@ export type StoredRecord = { position: number; value: unknown } | { position: nu
 export interface RecordLog {
   /** Where the records live, for messages. */
   readonly location: string;
-  /** Visits every record in order, streamed so a long log is never held whole. */
-  scan(visit: (record: StoredRecord) => void): Promise<void>;
+  /**
+   * Visits every record in order, streamed so a long log is never held whole; with `after`, only
+   * those past that position (what another server appended since this one last looked).
+   */
+  scan(visit: (record: StoredRecord) => void, after?: number): Promise<void>;
   /** Resolves once the record is durable: an operator may be told it is saved. */
   append(record: unknown): Promise<void>;
   /**

@@ -12,6 +12,7 @@ import {
   type HandoverOffer,
   type Me,
   type Role,
+  type TeamHealth,
   type TeamView,
 } from '../../../shared/team.js';
 import { currentActor, type Actor } from '../engine/acting-operator.js';
@@ -19,7 +20,7 @@ import type { ConsoleContext, Feature, Handlers } from '../engine/feature.js';
 import { Serial } from '../lib/serial.js';
 import type { JsonDocument } from '../storage/ports.js';
 import { OfflineMerger } from './offline-merge.js';
-import { Presence } from './presence.js';
+import type { PresenceBoard } from './presence.js';
 
 type TeamChannels =
   | 'team:me'
@@ -44,6 +45,10 @@ export interface TeamHooks {
   setShiftOwner(name: string, note: string | undefined, by: string): Promise<ShiftOwner>;
   /** The role of a named operator of the team, null for a name the team does not know. */
   roleOf(name: string): Role | null;
+  /** Who has the console open, in every instance of the server. */
+  presence: PresenceBoard;
+  /** The servers and the database as this instance sees them. */
+  health(): TeamHealth | null;
 }
 
 /**
@@ -52,7 +57,6 @@ export interface TeamHooks {
  * it answers that there is no team.
  */
 export class TeamFeature implements Feature {
-  readonly presence = new Presence();
   private readonly serial = new Serial();
   readonly handlers: Pick<Handlers, TeamChannels>;
 
@@ -65,7 +69,7 @@ export class TeamFeature implements Feature {
       'team:me': () => this.me(),
       'team:presence': ({ screen }) => {
         const actor = this.actor();
-        this.presence.showing(actor.connectionId, screen);
+        this.team!.hooks.presence.showing(actor.connectionId, screen);
         return { ok: true };
       },
       'team:take-shift': ({ note }) => this.serial.run(() => this.takeShift(note)),
@@ -94,7 +98,7 @@ export class TeamFeature implements Feature {
 
   view(): TeamView | null {
     if (!this.team) return null;
-    return { present: this.presence.list(), handover: this.offer, health: null };
+    return { present: this.team.hooks.presence.list(), handover: this.offer, health: this.team.hooks.health() };
   }
 
   async close(): Promise<void> {

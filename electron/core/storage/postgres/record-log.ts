@@ -75,8 +75,8 @@ export class PostgresRecordLog implements RecordLog {
     this.table = log === AUDIT_LOG ? AUDIT : RECORDS;
   }
 
-  async scan(visit: (record: StoredRecord) => void): Promise<void> {
-    let after = 0;
+  async scan(visit: (record: StoredRecord) => void, from = 0): Promise<void> {
+    let after = from;
     for (;;) {
       const [text, values] = this.table.page(this.launchId, this.log, after, SCAN_PAGE);
       const page = await query<{ position: string; value: unknown }>(this.pool, `reading ${this.location}`, text, values);
