@@ -6,7 +6,7 @@ import { RoutingActionNameSchema, type RoutingActionName, type RoutingState } fr
 import { isBridgeChannel, type BridgeChannel } from '../../shared/bridge-channels.js';
 import type { ActionPermissions, Role, TeamHealth } from '../../shared/team.js';
 import type { WindowStats } from '../../shared/kpi.js';
-import { SHIFT_OWNER_REQUIRED } from '../../shared/operator-text.js';
+import { CONSOLE_OPERATOR, SHIFT_OWNER_REQUIRED } from '../../shared/operator-text.js';
 import { auditHandlers } from './audit/audit-handlers.js';
 import { AuditLog } from './audit/audit-log.js';
 import { AlertsFeature } from './alerts/alerts-feature.js';
@@ -27,7 +27,9 @@ import { MetricsAggregator } from './metrics/aggregator.js';
 import { KpiHistory, type KpiHistoryQuery } from './metrics/kpi-history.js';
 import { KpiHistoryStore } from './metrics/kpi-history-store.js';
 import { fileStorage } from './storage/file-storage.js';
-import type { LaunchStorage } from './storage/ports.js';
+import type { JsonDocument, LaunchStorage } from './storage/ports.js';
+import { ResumeMarks, ResumeMarksSchema } from './stream/resume-marks.js';
+import { Serial } from './lib/serial.js';
 import type { SettingsStore } from './storage/settings-store.js';
 import type { RoutingProvider } from './routing/provider.js';
 import { routingProviderFor } from './routing/providers/from-config.js';
@@ -98,6 +100,7 @@ export class ConsoleService {
   private readonly listeners = new Set<PushListener>();
   private timer: NodeJS.Timeout | null = null;
   private routing: RoutingView = { state: null, source: null, observedAt: null, error: null };
+  private readonly marksWrites = new Serial();
 
   /** Opens the launch's records (the audit chain checked, each feature's state read back), ready to start. */
   static async open(options: ConsoleServiceOptions): Promise<ConsoleService> {
@@ -108,7 +111,9 @@ export class ConsoleService {
       secrets: [options.routingToken ?? '', options.streamToken ?? '', options.splitterToken ?? '', rehearsalToken(options)],
       now,
     });
-    const service = new ConsoleService(options, storage, audit);
+    const marks = await openResumeMarks(storage.document('stream-marks'));
+    if (marks.problem) await audit.append({ type: 'config', operator: CONSOLE_OPERATOR, summary: marks.problem, data: { document: marks.doc.location } });
+    const service = new ConsoleService(options, storage, audit, marks);
     service.historyStore = await KpiHistoryStore.open(storage.records('kpi-history'), service.history);
     service.attach(await openFeatures(options, service.context(), service.history));
     return service;
@@ -183,23 +188,29 @@ export class ConsoleService {
     private readonly options: ConsoleServiceOptions,
     readonly storage: LaunchStorage,
     readonly audit: AuditLog,
+    private readonly marks: { doc: JsonDocument; marks: ResumeMarks; problem: string | null },
   ) {
     this.now = options.now ?? Date.now;
     const { config } = options;
+    const resume = marks.marks.plan();
+    const rebuildUpTo = resume?.rebuildUpTo ?? 0;
     this.metrics = new MetricsAggregator({ intents: config.intents, handoffIntents: config.handoffIntents });
     this.history = new KpiHistory({ intents: config.intents, handoffIntents: config.handoffIntents });
     this.stream = new StreamClient(
       {
         url: config.stream.url,
         token: options.streamToken,
+        ...(resume ? { since: resume.since } : {}),
         staleAfterMs: config.stream.staleAfterSec * 1000,
         acceptPastMs: config.stream.acceptPastHours * 3_600_000,
         acceptFutureMs: config.stream.acceptFutureSec * 1000,
         now: this.now,
       },
       {
-        call: (call) => {
+        call: (call, seq) => {
           this.metrics.ingestCall(call);
+          // Handled by the console before this one took the launch over: it only refills the windows.
+          if (seq <= rebuildUpTo) return;
           this.history.ingestCall(call);
           // Every feature sees the call even when one of them cannot take it; the first failure is
           // then reported by the stream client as a call that could not be processed.
@@ -215,6 +226,7 @@ export class ConsoleService {
         },
         metric: (m) => {
           this.metrics.ingestMetric(m);
+          if (m.seq <= rebuildUpTo) return;
           this.history.observe(Date.parse(m.ts));
         },
         routing: (e) => this.observeRouting(e.state, 'stream'),
@@ -337,8 +349,15 @@ export class ConsoleService {
     // Heartbeats move stream time without an event of their own: a live stream observed this minute.
     if (snap.stream.phase === 'live' && snap.stream.streamTime !== null) this.history.observe(snap.stream.streamTime);
     this.historyStore?.flush((e) => this.storageFailed('the KPI history', e));
+    if (this.marks.marks.take(snap.stream.seq, snap.stream.streamTime, snap.generatedAt)) this.keepMarks();
     for (const f of this.features) f.tick?.({ now: snap.generatedAt, metrics: snap.metrics, stream: snap.stream });
     if (this.listeners.size > 0) this.emit({ kind: 'snapshot', snapshot: this.snapshot() });
+  }
+
+  /** One write at a time, the newest marks last: a slow disk or database delays the marks, never reorders them. */
+  private keepMarks(): void {
+    const marks = this.marks.marks.list();
+    void this.marksWrites.run(() => this.marks.doc.write({ version: 1, marks })).catch((e: unknown) => this.storageFailed('where the stream resumes after a restart', e));
   }
 
   private opened(): Features {
@@ -395,6 +414,16 @@ export class ConsoleService {
   private emit(push: ConsolePush): void {
     for (const l of this.listeners) l(push);
   }
+}
+
+/** The stream's resume marks as the console before this one kept them; an unreadable document is set aside and the stream starts from now. */
+async function openResumeMarks(doc: JsonDocument): Promise<{ doc: JsonDocument; marks: ResumeMarks; problem: string | null }> {
+  const read = await doc.read();
+  if (read.kind === 'none') return { doc, marks: new ResumeMarks(), problem: null };
+  const parsed = read.kind === 'stored' ? ResumeMarksSchema.safeParse(read.value) : null;
+  if (parsed?.success) return { doc, marks: new ResumeMarks(parsed.data.marks), problem: null };
+  const aside = await doc.setAside('unreadable');
+  return { doc, marks: new ResumeMarks(), problem: `where the stream resumes could not be read (kept at ${aside}): the figures start from now` };
 }
 
 /** Opens each feature's records; features meet only here, through the callbacks they are given. */

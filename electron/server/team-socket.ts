@@ -59,9 +59,15 @@ export function attachTeamSocket(server: Server, deps: TeamSocketDeps): { wss: W
     open.delete(o);
     o.ws.close(4401, closeReason(why));
   };
-  wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+  wss.on('connection', (ws: WebSocket, req: IncomingMessage) => void welcome(ws, req));
+  const welcome = async (ws: WebSocket, req: IncomingMessage) => {
     const session = readCookie(req.headers.cookie, deps.cookieName);
-    const auth = deps.directory.authenticate(session);
+    let auth = deps.directory.authenticate(session);
+    // Signed in, or last seen, at another instance a moment ago: the directory may not have read it yet.
+    if (!auth.ok && session) {
+      await deps.directory.refresh().catch(() => undefined);
+      auth = deps.directory.authenticate(session);
+    }
     if (!auth.ok || !session) {
       const why = auth.ok ? 'sign in first' : auth.why;
       deps.refused(req, why);
@@ -99,7 +105,7 @@ export function attachTeamSocket(server: Server, deps: TeamSocketDeps): { wss: W
       unsubscribe();
       deps.disconnected(actor);
     });
-  });
+  };
   return {
     wss,
     /** Closes the windows whose session has ended; an open window counts as use, so watching is not idling. */

@@ -159,6 +159,21 @@ describe.each([files, postgres])('storage contract: $name', (backend) => {
     count(backend, 'ordered', values.length);
   });
 
+  it('scans only what lies past a position: what another server appended since this one looked', async () => {
+    const log = launch.storage.records('team-directory');
+    for (let n = 0; n < 10; n++) await log.append({ n });
+    const seen: { position: number; value: unknown }[] = [];
+    await launch.storage.records('team-directory').scan((r) => {
+      if ('value' in r) seen.push(r);
+    }, 7);
+    expect(seen).toEqual([
+      { position: 8, value: { n: 7 } },
+      { position: 9, value: { n: 8 } },
+      { position: 10, value: { n: 9 } },
+    ]);
+    count(backend, 'scanned past a position', seen.length);
+  });
+
   it('keeps every acknowledged record across a reopen, and appends after them', async () => {
     const log = launch.storage.records('cadence');
     for (let n = 0; n < 5; n++) await log.append({ n });
@@ -303,7 +318,10 @@ describe('storage contract: PostgreSQL only', () => {
     await check.connect();
     try {
       const rows = (await check.query('SELECT version, name FROM schema_migrations ORDER BY version')).rows;
-      expect(rows).toEqual([{ version: 1, name: 'launch-records' }]);
+      expect(rows).toEqual([
+        { version: 1, name: 'launch-records' },
+        { version: 2, name: 'console-servers' },
+      ]);
     } finally {
       await check.end();
     }

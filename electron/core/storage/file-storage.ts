@@ -25,6 +25,7 @@ const DOCUMENT_FILES: Record<DocumentName, string> = {
   'sampling-counted-until': 'sampling-counted-until.json',
   'rollout-ladder': 'rollout-ladder.json',
   'team-handover': 'team-handover.json',
+  'stream-marks': 'stream-marks.json',
 };
 
 /**

@@ -49,7 +49,7 @@ export interface JsonDocument {
 
 /** The names of a launch's records; each feature owns the ones it writes. */
 export type RecordLogName = 'audit' | 'cadence' | 'sampling-sessions' | 'kept-calls' | 'kpi-history' | 'gates' | 'rehearsals' | 'team-directory';
-export type DocumentName = 'alert-state' | 'baseline' | 'pending-actions' | 'sampling-counted-until' | 'rollout-ladder' | 'team-handover';
+export type DocumentName = 'alert-state' | 'baseline' | 'pending-actions' | 'sampling-counted-until' | 'rollout-ladder' | 'team-handover' | 'stream-marks';
 
 /** Everything one launch keeps. */
 export interface LaunchStorage {

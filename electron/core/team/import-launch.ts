@@ -30,6 +30,7 @@ const DOCUMENTS: Record<DocumentName, true> = {
   'sampling-counted-until': true,
   'rollout-ladder': true,
   'team-handover': true,
+  'stream-marks': true,
 };
 export const IMPORTED_LOGS = Object.keys(LOGS) as RecordLogName[];
 export const IMPORTED_DOCUMENTS = Object.keys(DOCUMENTS) as DocumentName[];

@@ -22,6 +22,8 @@ export const DirectoryRecordSchema = z.discriminatedUnion('kind', [
   /** Ends every session and unused link the operator had; the operator stays, with a new link to come back. */
   z.strictObject({ kind: z.literal('revoke'), name, at, by: name }),
   z.strictObject({ kind: z.literal('sign-out'), sessionHash: hash, at }),
+  /** A session in use, written now and then: another instance taking the operator's window over knows it is not idle. */
+  z.strictObject({ kind: z.literal('seen'), sessionHash: hash, at }),
 ]);
 export type DirectoryRecord = z.infer<typeof DirectoryRecordSchema>;
 
@@ -69,12 +71,16 @@ const secret = () => randomBytes(32).toString('base64url');
 export const NOT_SIGNED_IN = 'sign in first: open the sign-in link an admin gave you (npm run team -- link NAME makes a new one)';
 
 export class TeamDirectory {
-  private roles = new Map<string, Role>();
-  private revokedAt = new Map<string, number>();
-  private links = new Map<string, Link>();
-  private sessions = new Map<string, Session>();
-  /** When each session was last used on this server; a session starts used at its sign-in. */
+  private readonly roles = new Map<string, Role>();
+  private readonly revokedAt = new Map<string, number>();
+  private readonly links = new Map<string, Link>();
+  private readonly sessions = new Map<string, Session>();
+  /** The position of the last record read: the next read starts past it. */
+  private readUpTo = 0;
+  /** When each session was last used, here or (as far as the log says) on another instance. */
   private readonly lastUsed = new Map<string, number>();
+  /** When this instance last wrote that a session was in use. */
+  private readonly lastWritten = new Map<string, number>();
   private readonly serial = new Serial();
   /** Records of the log that were not of a known shape: kept out of the directory and reported. */
   damaged = 0;
@@ -164,10 +170,18 @@ export class TeamDirectory {
     return { ok: true, name: session.name, role, endsAt: session.endsAt };
   }
 
-  /** Marks the session used now: the idle timeout counts from its last use. */
+  /**
+   * Marks the session used now: the idle timeout counts from its last use. The log hears of it a
+   * few times per idle period, so a window that moves to another instance is not taken for idle.
+   */
   touch(sessionId: string): void {
     const h = sha256(sessionId);
-    if (this.sessions.has(h)) this.lastUsed.set(h, this.now());
+    if (!this.sessions.has(h)) return;
+    const now = this.now();
+    this.lastUsed.set(h, now);
+    if (now - (this.lastWritten.get(h) ?? 0) < (this.times.sessionIdleMin * 60_000) / 4) return;
+    this.lastWritten.set(h, now);
+    void this.append({ kind: 'seen', sessionHash: h, at: now }).catch(() => this.lastWritten.delete(h));
   }
 
   signOut(sessionId: string): Promise<void> {
@@ -199,18 +213,14 @@ export class TeamDirectory {
     this.apply(record);
   }
 
+  /** Reads what was appended since the last read: records apply the same however often they are read. */
   private async load(): Promise<void> {
-    this.roles = new Map();
-    this.revokedAt = new Map();
-    this.links = new Map();
-    this.sessions = new Map();
-    let damaged = 0;
     await this.log.scan((stored) => {
+      this.readUpTo = Math.max(this.readUpTo, stored.position);
       const parsed = 'value' in stored ? DirectoryRecordSchema.safeParse(stored.value) : null;
       if (parsed?.success) this.apply(parsed.data);
-      else damaged += 1;
-    });
-    this.damaged = damaged;
+      else this.damaged += 1;
+    }, this.readUpTo);
   }
 
   private apply(r: DirectoryRecord): void {
@@ -219,21 +229,24 @@ export class TeamDirectory {
         this.roles.set(r.name, r.role);
         return;
       case 'link':
-        this.links.set(r.codeHash, { name: r.name, expiresAt: r.expiresAt, at: r.at, used: false });
+        if (!this.links.has(r.codeHash)) this.links.set(r.codeHash, { name: r.name, expiresAt: r.expiresAt, at: r.at, used: false });
         return;
       case 'session': {
         const link = this.links.get(r.codeHash);
         if (link) link.used = true;
-        this.sessions.set(r.sessionHash, { name: r.name, at: r.at, endsAt: r.endsAt, signedOut: false });
+        if (!this.sessions.has(r.sessionHash)) this.sessions.set(r.sessionHash, { name: r.name, at: r.at, endsAt: r.endsAt, signedOut: false });
         return;
       }
       case 'revoke':
-        this.revokedAt.set(r.name, r.at);
+        this.revokedAt.set(r.name, Math.max(this.revokedAt.get(r.name) ?? 0, r.at));
         return;
       case 'sign-out': {
         const s = this.sessions.get(r.sessionHash);
         if (s) s.signedOut = true;
+        return;
       }
+      case 'seen':
+        this.lastUsed.set(r.sessionHash, Math.max(this.lastUsed.get(r.sessionHash) ?? 0, r.at));
     }
   }
 }
