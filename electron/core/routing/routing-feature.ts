@@ -6,7 +6,7 @@ import type { ActionsView, RoutingView } from '../../../shared/console-state.js'
 import type { KpiId } from '../../../shared/kpi.js';
 import { autoActOperator } from '../../../shared/operator-text.js';
 import type { CallRecord, RoutingActionName, RoutingActionRequest, RoutingState } from '../../../shared/protocol.js';
-import { actionAuditEntry } from './action-entry.js';
+import { actionAuditEntry, joinedAuditEntry } from './action-entry.js';
 import { ActionExecutor, type PendingCheck } from './action-executor.js';
 import { combinedOutcome } from './combined-outcome.js';
 import { describeSteps, intentsTouched } from './effect-text.js';
@@ -16,6 +16,7 @@ import { backgroundText } from './outcome-text.js';
 import { requestsFor, type ActionAsked } from './prepare-request.js';
 import { capabilitiesOf, type RoutingProvider } from './provider.js';
 import { RecoveryWatch } from './recovery-watch.js';
+import { decisionKey, RecentDecisions, type DecisionRun } from './same-decision.js';
 import type { ConsoleContext, Feature, Handlers, Tick } from '../engine/feature.js';
 import { BoundedMap } from '../lib/bounded-map.js';
 import { describeEstimate, InProgressEstimator } from './in-progress-estimate.js';
@@ -63,6 +64,13 @@ interface RunContext {
   resumed?: { decidedBy: string; reason: string | null };
 }
 
+/** A confirm opened and not yet confirmed: every part it stands for, and when it was opened among the others. */
+interface Prepared {
+  steps: ActionIntent[];
+  /** Order number from `RecentDecisions.stamp`, to tell whether a decision settled before or after it. */
+  openedAt: number;
+}
+
 interface Flight {
   intentId: string;
   action: RoutingActionName;
@@ -95,7 +103,9 @@ export class RoutingFeature implements Feature {
   private readonly executor: ActionExecutor;
   private readonly estimator: InProgressEstimator;
   /** By the first part's intent id: every part one confirm stands for, in the order they are sent. */
-  private readonly prepared = new BoundedMap<string, ActionIntent[]>(PREPARED_KEPT);
+  private readonly prepared = new BoundedMap<string, Prepared>(PREPARED_KEPT);
+  /** Confirms sent recently, by decision: the same decision confirmed again at once joins them. */
+  private readonly decisions = new RecentDecisions();
   private readonly recentCalls = new RecentCalls();
   private readonly executions = new BoundedMap<string, Promise<ActionOutcome>>(EXECUTIONS_KEPT);
   /** By idempotency key: what the provider wrapper reports attempts against. */
@@ -203,7 +213,7 @@ export class RoutingFeature implements Feature {
 
   /** The routing actions a prepared or pending intent would send, for the permission each needs; none for an unknown id. */
   actionsOf(intentId: string): RoutingActionName[] {
-    const steps = this.prepared.get(intentId) ?? this.executor.pending().filter((i) => i.id === intentId);
+    const steps = this.prepared.get(intentId)?.steps ?? this.executor.pending().filter((i) => i.id === intentId);
     return steps.map((s) => s.req.action);
   }
 
@@ -235,7 +245,7 @@ export class RoutingFeature implements Feature {
     const [intent] = steps;
     if (!intent) throw new Error(`action: nothing to send for "${asked.action}"`);
     const inProgress = this.inProgress(intentsTouched(intent.req, before));
-    this.prepared.set(intent.id, steps);
+    this.prepared.set(intent.id, { steps, openedAt: this.decisions.stamp() });
     return { intent, steps, effect: describeSteps(requests, before, inProgress), inProgress };
   }
 
@@ -266,26 +276,66 @@ export class RoutingFeature implements Feature {
       );
     }
     this.prepared.delete(intentId);
-    const steps = reason ? prepared.map((step) => ({ ...step, req: { ...step.req, reason } })) : prepared;
-    const run = this.runSteps(steps, {});
+    const steps = reason ? prepared.steps.map((step) => ({ ...step, req: { ...step.req, reason } })) : prepared.steps;
+    // Nothing awaits between here and `decisions.sent`, so of two confirms at once exactly one is sent.
+    const key = decisionKey(steps);
+    const under = this.decisions.joinable(key, prepared.openedAt, this.ctx.routingView().state?.version ?? null);
+    const run = under ? this.join(steps, under) : this.send(key, steps);
     this.executions.set(intentId, run);
     return run;
+  }
+
+  /** Sends an operator's confirm, remembered as its decision until every part is audited. */
+  private send(key: string, steps: ActionIntent[]): Promise<ActionOutcome> {
+    const [first] = steps;
+    if (!first) throw new Error('action: nothing to send');
+    const finals: Promise<ActionOutcome>[] = [];
+    const told = this.runSteps(steps, {}, finals);
+    // Every part has started once the confirm is told (even "still trying"); the decision settles with the last.
+    const final = told.then(async () => {
+      const parts = await Promise.all(finals);
+      const [only] = parts;
+      return only && parts.length === 1 ? only : combinedOutcome(parts);
+    });
+    this.decisions.sent(key, { intentId: first.id, operator: first.req.operator, told }, final, first.before?.version ?? null);
+    return told;
+  }
+
+  /**
+   * The same decision confirmed by another operator (or twice) while the first is under way:
+   * nothing is sent; this confirm hears the first's outcome, once its own audit entry says so.
+   */
+  private async join(steps: ActionIntent[], run: DecisionRun): Promise<ActionOutcome> {
+    const [mine] = steps;
+    if (!mine) throw new Error('action: nothing to send');
+    const told = await run.told;
+    // Past the deadline the first was told "still trying"; a verdict that came since is the newer word.
+    const outcome = run.final ?? told;
+    const label = steps.map((s) => actionLabel(s.req)).join(', then ');
+    try {
+      await this.ctx.audit.append(joinedAuditEntry(mine, outcome, { label, joinedIntentId: run.intentId, joinedOperator: run.operator }));
+    } catch (e) {
+      throw new Error(
+        `${label}: ${ACTION_STATUS_TEXT[outcome.status]} on ${run.operator}'s confirm, which yours joined, but your audit entry could not be written: ${(e as Error).message}`,
+      );
+    }
+    return outcome;
   }
 
   /**
    * The parts of one confirm, one after the other within one deadline, each with its own
    * idempotency key, read-back and audit entry; the outcome says which part held.
    */
-  private async runSteps(steps: ActionIntent[], context: RunContext): Promise<ActionOutcome> {
+  private async runSteps(steps: ActionIntent[], context: RunContext, finals?: Promise<ActionOutcome>[]): Promise<ActionOutcome> {
     const [only] = steps;
     if (!only) throw new Error('action: nothing to send');
-    if (steps.length === 1) return this.run(only, context);
+    if (steps.length === 1) return this.run(only, context, undefined, finals);
     const dueAt = this.ctx.now() + this.ctx.config.routing.deadlineMs;
     const label = steps.map((s) => actionLabel(s.req)).join(', then ');
     const parts: ActionOutcome[] = [];
     for (const [i, step] of steps.entries()) {
       const trigger = `${context.trigger ? `${context.trigger}; ` : ''}part ${i + 1} of ${steps.length} of one confirm: ${label}`;
-      parts.push(await this.run(step, { ...context, trigger, watch: i === 0 }, Math.max(0, dueAt - this.ctx.now())));
+      parts.push(await this.run(step, { ...context, trigger, watch: i === 0 }, Math.max(0, dueAt - this.ctx.now()), finals));
     }
     const outcome = combinedOutcome(parts);
     this.lastOutcome = outcome;
@@ -296,9 +346,15 @@ export class RoutingFeature implements Feature {
   /**
    * Executes once and audits (fsync'd) before anyone hears the final outcome. The operator hears
    * something by the deadline whatever the provider does: past it, that the console is still
-   * trying; the final outcome then replaces it and arrives as a notification.
+   * trying; the final outcome then replaces it and arrives as a notification. `finals` gets the
+   * final outcome's promise, audited, whether or not it came by the deadline.
    */
-  private async run(intent: ActionIntent, context: RunContext, deadlineMs = this.ctx.config.routing.deadlineMs): Promise<ActionOutcome> {
+  private async run(
+    intent: ActionIntent,
+    context: RunContext,
+    deadlineMs = this.ctx.config.routing.deadlineMs,
+    finals?: Promise<ActionOutcome>[],
+  ): Promise<ActionOutcome> {
     const figures = this.figuresOnScreen();
     const flight: Flight = {
       intentId: intent.id,
@@ -313,6 +369,7 @@ export class RoutingFeature implements Feature {
       .execute(intent)
       .finally(() => this.flights.delete(intent.idempotencyKey))
       .then((outcome) => this.settle(outcome, intent.before ?? null, figures, context));
+    finals?.push(settled);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<typeof LATE>((r) => {
       timer = setTimeout(() => r(LATE), deadlineMs);
