@@ -4,9 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ConsolePush } from '../shared/bridge.js';
 import { BRIDGE_CHANNELS, PUSH_CHANNEL } from '../shared/bridge-channels.js';
 import { EMERGENCY_SHORTCUT, emergencyShortcutLabel } from '../shared/shortcuts.js';
-import { createBridgeDispatcher } from './core/engine/bridge-dispatch.js';
 import { ConsoleService } from './core/console-service.js';
-import { launchFolderName, resolveLaunchOptions } from './core/launch-options.js';
+import { launchFolderName, resolveLaunchOptions, type LaunchOptions } from './core/launch-options.js';
 import { acquireDataDirLock, DataDirLockedError, type DataDirLock } from './core/storage/data-dir-lock.js';
 import { cacheControlFor, ERROR_TEXT, SECURITY_HEADERS } from './host-common/security-headers.js';
 import { contentTypeOf, resolveStaticPath } from './host-common/static-path.js';
@@ -18,7 +17,8 @@ import {
   isTrustedSender,
   secureWebPreferences,
 } from './shell/security.js';
-import { openRoutingTokenStore, providerWithStoredToken } from './shell/token-store.js';
+import { openTeamDesk, takeTeamServerArg, TeamDeskError, type DeskCore } from './shell/team-desk.js';
+import { openRoutingTokenStore, providerWithStoredToken, type RoutingTokenStore } from './shell/token-store.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = normalize(join(here, '..', 'renderer') + sep);
@@ -101,25 +101,8 @@ function takeDataDir(dataDir: string): DataDirLock | null {
   }
 }
 
-async function start(): Promise<void> {
-  const options = resolveLaunchOptions(process.argv.slice(app.isPackaged ? 1 : 2), process.env);
-  // Electron's lock is keyed by userData: a second window on the same folder is brought forward
-  // instead. The data-folder lock below also refuses a web host on the folder.
-  if (options.dataDir) app.setPath('userData', options.dataDir);
-  if (!app.requestSingleInstanceLock()) {
-    process.stderr.write(`launch console: already running on ${app.getPath('userData')}; its window is brought forward\n`);
-    app.quit();
-    return;
-  }
-  await app.whenReady();
-
-  const dataDir = options.dataDir ?? join(app.getPath('userData'), 'launches', launchFolderName(options.config.launchName));
-  const lock = takeDataDir(dataDir);
-  if (!lock) return;
-  serveRenderer();
-  lockDown();
-
-  const tokens = openRoutingTokenStore(dataDir, options.routingToken);
+/** The console on this desk alone: its own records in the data folder. */
+async function openLocalConsole(options: LaunchOptions, dataDir: string, tokens: RoutingTokenStore): Promise<DeskCore> {
   const service: ConsoleService = await ConsoleService.open({
     config: options.config,
     dataDir,
@@ -149,14 +132,53 @@ async function start(): Promise<void> {
       },
     },
   });
-  const dispatch = createBridgeDispatcher(service.handlers);
+  return {
+    dispatch: service.dispatcherFor(null),
+    onPush: (listener) => service.onPush(listener),
+    start: () => service.start(),
+    stop: () => service.stop(),
+  };
+}
+
+async function start(): Promise<void> {
+  const { argv, teamServer } = takeTeamServerArg(process.argv.slice(app.isPackaged ? 1 : 2), process.env);
+  const options = resolveLaunchOptions(argv, process.env);
+  // Electron's lock is keyed by userData: a second window on the same folder is brought forward
+  // instead. The data-folder lock below also refuses a web host on the folder.
+  if (options.dataDir) app.setPath('userData', options.dataDir);
+  if (!app.requestSingleInstanceLock()) {
+    process.stderr.write(`launch console: already running on ${app.getPath('userData')}; its window is brought forward\n`);
+    app.quit();
+    return;
+  }
+  await app.whenReady();
+
+  const dataDir = options.dataDir ?? join(app.getPath('userData'), 'launches', launchFolderName(options.config.launchName));
+  const lock = takeDataDir(dataDir);
+  if (!lock) return;
+  serveRenderer();
+  lockDown();
+
+  const tokens = openRoutingTokenStore(dataDir, options.routingToken);
+  // With a team server the desk shows the team's console, and acts alone only when it is unreachable.
+  const core = teamServer
+    ? await openTeamDesk({
+        teamServer,
+        dataDir,
+        config: options.config,
+        tokens,
+        splitterToken: options.splitterToken,
+        printToPdf,
+        log: (line) => process.stderr.write(`launch console (team): ${line}\n`),
+      })
+    : await openLocalConsole(options, dataDir, tokens);
   for (const channel of BRIDGE_CHANNELS) {
     ipcMain.handle(channel, (event, request: unknown) => {
       const frame = event.senderFrame;
       if (!isTrustedSender(frame?.url, frame !== null && frame === event.sender.mainFrame)) {
         throw new Error(`refused ${channel} from an untrusted sender`);
       }
-      return dispatch(channel, request);
+      return core.dispatch(channel, request);
     });
   }
 
@@ -167,7 +189,7 @@ async function start(): Promise<void> {
     title: 'Launch Console',
     webPreferences: secureWebPreferences(join(here, 'preload.cjs')),
   });
-  const unsubscribe = service.onPush((push) => {
+  const unsubscribe = core.onPush((push) => {
     if (push.kind === 'notification' && Notification.isSupported()) {
       new Notification({ title: push.title, body: push.body, urgency: push.severity === 'critical' ? 'critical' : 'normal' }).show();
     }
@@ -189,12 +211,12 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => {
     globalShortcut.unregisterAll();
     // Quit only once every record asked for is written: an operator's last click is kept.
-    void service.stop().finally(() => {
+    void core.stop().finally(() => {
       lock.release();
       app.quit();
     });
   });
-  service.start();
+  core.start();
   await win.loadURL(`${APP_ORIGIN}/index.html`);
   if (!shortcutHeld) {
     // Another application holds the keys: the operator must not learn that in an emergency.
@@ -210,6 +232,8 @@ async function start(): Promise<void> {
 }
 
 start().catch((e: unknown) => {
+  // A desk that cannot join its team tells the operator what to do, not only the terminal.
+  if (e instanceof TeamDeskError) dialog.showErrorBox('Launch Console cannot join the team', e.message);
   process.stderr.write(`launch console: ${(e as Error).message}\n`);
   app.exit(1);
 });

@@ -3,7 +3,6 @@ import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBridgeDispatcher } from './core/engine/bridge-dispatch.js';
 import { ConsoleService } from './core/console-service.js';
 import { launchFolderName, resolveLaunchOptions, type LaunchOptions } from './core/launch-options.js';
 import { acquireDataDirLock } from './core/storage/data-dir-lock.js';
@@ -64,7 +63,7 @@ export async function startWebHost(options: LaunchOptions, rendererDir = RENDERE
   const own = localAddress(port);
   const serveStatic = createStaticHandler(rendererDir, own.isOwnHost);
   server.on('request', (req, res) => void serveStatic(req, res));
-  const wss = attachBridgeSocket(server, token, own, createBridgeDispatcher(service.handlers), (l) => service.onPush(l));
+  const wss = attachBridgeSocket(server, token, own, service.dispatcherFor(null), (l) => service.onPush(l));
   service.start();
   return {
     url: `http://127.0.0.1:${port}/#token=${token}`,

@@ -4,7 +4,7 @@ import { hasAnyRunbook, type LaunchConfig } from '../../shared/config.js';
 import type { ConsoleSnapshot, RoutingView, StreamStatus } from '../../shared/console-state.js';
 import { RoutingActionNameSchema, type RoutingActionName, type RoutingState } from '../../shared/protocol.js';
 import { isBridgeChannel, type BridgeChannel } from '../../shared/bridge-channels.js';
-import type { ActionPermissions, Role, TeamHealth } from '../../shared/team.js';
+import { CHANNEL_ACCESS, type ActionPermissions, type Role, type TeamHealth } from '../../shared/team.js';
 import type { WindowStats } from '../../shared/kpi.js';
 import { CONSOLE_OPERATOR, SHIFT_OWNER_REQUIRED } from '../../shared/operator-text.js';
 import { auditHandlers } from './audit/audit-handlers.js';
@@ -101,6 +101,7 @@ export class ConsoleService {
   private timer: NodeJS.Timeout | null = null;
   private routing: RoutingView = { state: null, source: null, observedAt: null, error: null };
   private readonly marksWrites = new Serial();
+  private pushScheduled = false;
 
   /** Opens the launch's records (the audit chain checked, each feature's state read back), ready to start. */
   static async open(options: ConsoleServiceOptions): Promise<ConsoleService> {
@@ -147,17 +148,37 @@ export class ConsoleService {
   dispatcherFor(actor: Actor | null): BridgeDispatch {
     const dispatch = createBridgeDispatcher(this.handlers);
     const team = this.options.team;
-    if (!actor || !team) return dispatch;
+    const run: BridgeDispatch =
+      !actor || !team
+        ? dispatch
+        : async (channel, request) => {
+            if (isBridgeChannel(channel)) {
+              const why = refusal(actor.role, channel, request, team.permissions, (c, r) => this.actionsOf(c, r));
+              if (why) {
+                await this.audit.append({ type: 'access', operator: actor.name, summary: `Refused ${actor.name} (${actor.role}): ${why}`, data: { channel, role: actor.role } });
+                throw new AccessRefused(`Refused: ${why}. Ask an admin if you need it.`);
+              }
+            }
+            return actingAs(actor, () => dispatch(channel, request));
+          };
     return async (channel, request) => {
-      if (isBridgeChannel(channel)) {
-        const why = refusal(actor.role, channel, request, team.permissions, (c, r) => this.actionsOf(c, r));
-        if (why) {
-          await this.audit.append({ type: 'access', operator: actor.name, summary: `Refused ${actor.name} (${actor.role}): ${why}`, data: { channel, role: actor.role } });
-          throw new AccessRefused(`Refused: ${why}. Ask an admin if you need it.`);
-        }
+      try {
+        return await run(channel, request);
+      } finally {
+        // A change reaches every other window now rather than at the next tick.
+        if (isBridgeChannel(channel) && CHANNEL_ACCESS[channel] !== 'read') this.pushSoon();
       }
-      return actingAs(actor, () => dispatch(channel, request));
     };
+  }
+
+  /** One snapshot for every change made in the same turn of the event loop. */
+  private pushSoon(): void {
+    if (this.pushScheduled || !this.timer) return;
+    this.pushScheduled = true;
+    setImmediate(() => {
+      this.pushScheduled = false;
+      if (this.timer && this.listeners.size > 0) this.emit({ kind: 'snapshot', snapshot: this.snapshot() });
+    });
   }
 
   private actionsOf(channel: BridgeChannel, request: unknown): RoutingActionName[] {

@@ -16,6 +16,7 @@ import { benchRouting } from './routing.js';
 import { benchRoutingPlatforms } from './routing-platforms.js';
 import { benchSampling } from './sampling.js';
 import { benchStream } from './stream.js';
+import { benchTeam } from './team.js';
 
 type Figures = Record<string, number>;
 
@@ -87,6 +88,11 @@ const FLOORS: Record<string, Record<string, Floor>> = {
     ladderDocKb: { text: '≤ 256 KB rewritten per change, whatever the length of the rollout', met: (v) => v <= 256 },
     heapMbHeld: { text: '≤ 5 MB after 14 days', met: (v) => v <= 5 },
   },
+  team: {
+    propagationP95Ms: { text: 'P95 < 500 ms from one operator\'s change to every other window (20 windows)', met: (v) => v < 500 },
+    acrossInstancesP95Ms: { text: 'P95 < 500 ms across two instances (20 windows)', met: (v) => v < 500 },
+    failoverMaxMs: { text: '< 10,000 ms from a leader killed to the next one leading', met: (v) => v < 10_000 },
+  },
   relay: {
     webhooksPerSec: { text: '≥ 2,000 webhooks/s written durably', met: (v) => v >= 2000 },
     p99Ms: { text: 'P99 < 50 ms to 2xx', met: (v) => v < 50 },
@@ -108,6 +114,7 @@ const BENCHES: { name: string; what: string; run: () => Promise<Figures> }[] = [
   { name: 'postgres', what: 'audit appends to PostgreSQL with the chain: 2 servers on one launch, 32 in flight each, fsync on; then one at a time', run: benchPostgres },
   { name: 'report', what: 'the launch report of a recorded 48-hour launch at 2 calls/s, read from storage', run: benchReport },
   { name: 'rollout', what: "14 simulated days of the ladder: each stage's span, alerts and bounded figure series", run: benchRollout },
+  { name: 'team', what: "20 operators' windows on one console server, then over two instances; a leader killed with SIGKILL three times", run: benchTeam },
   { name: 'relay', what: 'signed webhooks to fsync on loopback; a console catching up 100,000 calls', run: benchRelay },
 ];
 

@@ -144,7 +144,7 @@ describe('two console-server instances on one database', () => {
     expect(carried?.startedAt).toBe(countdown.startedAt);
     expect(['counting', 'paused']).toContain(carried?.status);
 
-    const acted = await onFollower[0]!.waitFor((s) => s.alerts.countdowns.find((c) => c.ruleId === 'latency')?.status === 'acted' || sim.appliedActions > appliedBefore, 60_000);
+    const acted = await onFollower[0]!.waitFor((s) => s.alerts.countdowns.find((c) => c.ruleId === 'latency')?.status === 'due' || sim.appliedActions > appliedBefore, 60_000);
     expect(acted).toBeTruthy();
     await new Promise((r) => setTimeout(r, 3000));
     expect(sim.appliedActions - appliedBefore).toBe(1);

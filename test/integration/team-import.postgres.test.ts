@@ -17,6 +17,7 @@ import { acquireDataDirLock, LOCK_FILE_NAME } from '../../electron/core/storage/
 import { fileStorage } from '../../electron/core/storage/file-storage.js';
 import type { LaunchStorage, RecordLog, RecordLogName } from '../../electron/core/storage/ports.js';
 import { PostgresStorage } from '../../electron/core/storage/postgres/postgres-storage.js';
+import { runTeamCli } from '../../electron/core/team/cli.js';
 import { ImportError, importLaunch, importSummary, IMPORTED_DOCUMENTS, IMPORTED_LOGS, type ImportProgress } from '../../electron/core/team/import-launch.js';
 import { freshDatabase } from '../support/postgres-database.js';
 import { recordLaunch } from '../support/recorded-launch.js';
@@ -474,5 +475,33 @@ describe('importing a launch begun on one desk into the team database', () => {
       /the audit entry seq 4 \(line 4 of .*audit\.jsonl\) holds text PostgreSQL cannot store .* Nothing was imported/,
     );
     expect(await rowsOf('nul-launch')).toEqual(NOTHING);
+  });
+});
+
+describe('npm run team -- import', () => {
+  it('imports a desk folder, says what it copied, and records the import in the team\'s log after the desk\'s last entry', async () => {
+    const dataDir = await smallDesk(6);
+    const dir = tempDir();
+    const configFile = join(dir, 'launch.json');
+    writeFileSync(configFile, JSON.stringify({ launchName: 'Cli import', team: { launchId: 'cli-import' } }));
+    let out = '';
+    let err = '';
+    const io = { out: (t: string) => (out += t), err: (t: string) => (err += t), env: {}, cwd: dir };
+    expect(await runTeamCli(['import', dataDir, '--config', configFile, '--database', url, '--by', 'ana'], io)).toBe(0);
+    expect(err).toBe('');
+    expect(out).toMatch(/audit/i);
+    const storage = await PostgresStorage.open({ url, launchId: 'cli-import' });
+    try {
+      const entries = await entriesOf(storage);
+      expect(entries.length).toBe(7);
+      expect(entries.at(-1)).toMatchObject({ type: 'team', operator: 'ana' });
+      expect(entries.at(-1)?.summary).toContain('verified before and after');
+    } finally {
+      await storage.close();
+    }
+    // A second import into the same launch is refused, and said so without a stack trace.
+    out = '';
+    expect(await runTeamCli(['import', dataDir, '--config', configFile, '--database', url], io)).toBe(1);
+    expect(err).toMatch(/already holds/);
   });
 });

@@ -16,7 +16,7 @@ export const TEAM_USAGE = [
   '       npm run team -- link NAME        a new one-time sign-in link for an operator',
   '       npm run team -- revoke NAME      end every session and unused link of an operator',
   '       npm run team -- list             the operators, their roles and open sessions',
-  '       npm run team -- import DATA_DIR  move a launch begun on one desk into the team database',
+  '       npm run team -- import DATA_DIR [--accept-torn-lines]  move a launch begun on one desk into the team database (before adding operators)',
   'options: --config launch.json (or LAUNCH_CONFIG), --database URL (or the variable team.databaseUrlEnv names), --by NAME (who is doing this; your login by default)',
 ].join('\n');
 
@@ -34,6 +34,7 @@ const OPTIONS = {
   database: { type: 'string' },
   role: { type: 'string' },
   by: { type: 'string' },
+  'accept-torn-lines': { type: 'boolean' },
 } as const;
 
 /** The admin's command line for a team. Resolves to the exit code: 0 done, 1 refused, 2 usage. */
@@ -54,6 +55,7 @@ export async function runTeamCli(args: readonly string[], io: CliIo): Promise<nu
     if (command !== 'list' && !subject) throw new UsageError(`${command} needs ${command === 'import' ? 'the data folder' : 'the operator\'s NAME'}`);
     if (command === 'list' && subject) throw new UsageError('list takes no name');
     if (values.role !== undefined && command !== 'add') throw new UsageError('--role goes with add');
+    if (values['accept-torn-lines'] !== undefined && command !== 'import') throw new UsageError('--accept-torn-lines goes with import');
     const config = readConfig(values.config ?? io.env.LAUNCH_CONFIG, io.cwd);
     const team = config.team;
     if (!team) throw new ConfigError('the launch configuration has no "team" section: team mode is set up there (see docs/team.md)');
@@ -62,8 +64,18 @@ export async function runTeamCli(args: readonly string[], io: CliIo): Promise<nu
     const launchId = teamLaunchId(config);
     const by = values.by ?? `admin ${safeLogin()}`;
     if (command === 'import') {
-      const result = await importLaunch({ dataDir: resolve(io.cwd, subject ?? ''), target: { url, launchId } });
+      const dataDir = resolve(io.cwd, subject ?? '');
+      const result = await importLaunch({ dataDir, target: { url, launchId }, acceptTornAuditLines: values['accept-torn-lines'] === true });
       io.out(`${importSummary(result)}\n`);
+      // Said after the chain was compared with the folder's: the team's log goes on from the desk's last entry.
+      const storage = await PostgresStorage.open({ url, launchId });
+      try {
+        const audit = await AuditLog.open(storage.records('audit'));
+        await audit.append({ type: 'team', operator: by, summary: `${by} imported the launch begun on one desk from ${dataDir}; its audit chain was verified before and after`, data: { dataDir, auditEntries: result.audit.entries } });
+        await audit.close();
+      } finally {
+        await storage.close();
+      }
       return 0;
     }
     const storage = await PostgresStorage.open({ url, launchId });
