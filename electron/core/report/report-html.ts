@@ -79,10 +79,12 @@ function summary(r: LaunchReport): string {
     t.worst ? `${value(t.kpi, t.worst.value)} at ${time(t.worst.t)}` : '—',
   ]);
   const verified = r.actions.filter((a) => a.status === 'verified').length;
+  // A confirm that joined another operator's identical action sent nothing of its own.
+  const joined = r.actions.filter((a) => a.status === 'joined').length;
   const facts = [
     `${r.overall.stats.allCalls.toLocaleString('en')} calls over ${esc(formatDuration(r.overall.minutes * 60_000))}`,
     `${r.alerts.length} critical alert episode(s)`,
-    `${r.actions.length} routing action(s), ${verified} verified`,
+    `${r.actions.length - joined} routing action(s), ${verified} verified${joined > 0 ? `; ${joined} confirm(s) joined one already under way` : ''}`,
     `${r.reviews.filter((x) => x.record.completedAt).length} review(s) completed`,
     `${r.knownIssues.filter((k) => k.status !== 'fixed').length} known issue(s) still open or monitored`,
   ];
