@@ -58,7 +58,7 @@ async function start(routing: { deadlineMs?: number; timeoutMs?: number; retries
 }
 
 async function until(cond: () => boolean, what: string): Promise<void> {
-  const limit = Date.now() + 10_000;
+  const limit = Date.now() + 30_000;
   while (!cond()) {
     if (Date.now() > limit) throw new Error(`gave up waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 2));
