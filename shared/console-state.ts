@@ -169,5 +169,23 @@ export interface ConsoleSnapshot {
   hasRunbook: boolean;
   /** Who else is here and the shift's handover; null on one desk. */
   team: TeamView | null;
+  /**
+   * Counters for what the page fetches by request rather than receives here, so every window
+   * fetches it again within one push of a change, whoever made it. Optional until the core sets
+   * it: without it the page falls back to asking every few seconds.
+   */
+  revisions?: DataRevisions;
   generatedAt: number;
+}
+
+/** Each number only grows while the console runs; a change of value, not its size, tells the page to fetch again. */
+export interface DataRevisions {
+  /** The seq of the newest audit entry (0 while the log is empty): moves with every append, by anyone. */
+  audit: number;
+  /** Moves with every sampling session drawn or redrawn and every annotation saved, in any session. */
+  sampling: number;
+  /** Per session id, moves with every annotation saved in that session (a session without one may be left out). */
+  samplingSessions: Record<string, number>;
+  /** Moves each time the routing provider's token is set or replaced ('routing:set-token'). */
+  routingToken: number;
 }

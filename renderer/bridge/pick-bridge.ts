@@ -1,5 +1,5 @@
 import type { ConsoleBridge } from '../../shared/bridge.js';
-import { createWsBridge } from './ws-bridge.js';
+import { createWsBridge, type LinkEvent } from './ws-bridge.js';
 
 declare global {
   interface Window {
@@ -8,6 +8,17 @@ declare global {
 }
 
 const TOKEN_KEY = 'launch-console-token';
+
+/**
+ * How the page reached the core: the desktop preload, the single-desk web host by its per-start
+ * token, or a console server by the session cookie its sign-in link set.
+ */
+export type BridgeMode = 'desktop' | 'token' | 'session';
+
+export interface PickedBridge {
+  bridge: ConsoleBridge;
+  mode: BridgeMode;
+}
 
 /**
  * The web host's token arrives in the address's fragment (never sent to a server). It is moved
@@ -24,14 +35,22 @@ function takeToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
-/** The desktop preload's bridge when present, else the web host's; the renderer knows no more. */
-export function pickBridge(onRefused: (reason: string) => void): ConsoleBridge | { error: string } {
-  if (window.launchConsole) return window.launchConsole;
+/**
+ * The desktop preload's bridge when present; else the web host's with the token from the address
+ * or this tab's storage; else a console server's, which knows the page by its session cookie.
+ * `onLink` hears how the socket stands (the desktop's link is always up and says nothing).
+ */
+export function pickBridge(onLink: (event: LinkEvent, mode: BridgeMode) => void): PickedBridge {
+  if (window.launchConsole) return { bridge: window.launchConsole, mode: 'desktop' };
   const token = takeToken();
-  if (!token) return { error: 'No console token in the address. Open the full address the console printed.' };
-  return createWsBridge(token, (reason) => {
-    // A refused token is from an earlier start of the host: forget it so the printed address is used.
-    sessionStorage.removeItem(TOKEN_KEY);
-    onRefused(reason);
+  const mode: BridgeMode = token ? 'token' : 'session';
+  const bridge = createWsBridge({
+    token,
+    onLink: (event) => {
+      // A refused token is from an earlier start of the host: forget it so the printed address is used.
+      if (event.kind === 'refused' && token) sessionStorage.removeItem(TOKEN_KEY);
+      onLink(event, mode);
+    },
   });
+  return { bridge, mode };
 }

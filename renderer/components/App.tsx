@@ -3,6 +3,7 @@ import { isEmergencyShortcut } from '../../shared/shortcuts.js';
 import { selectConnected, selectLaunchName, selectLive } from '../state/snapshot.js';
 import type { View } from '../state/navigation.js';
 import { useConsole } from '../state/store.js';
+import { selectLink } from '../state/team.js';
 import { AlertStrip } from './alerts/AlertStrip.js';
 import { AlertsView } from './alerts/AlertsView.js';
 import { AuditView } from './audit/AuditView.js';
@@ -16,6 +17,10 @@ import { Notices } from './Notices.js';
 import { SamplingView } from './sampling/SamplingView.js';
 import { LaunchDecisionView } from './gates/LaunchDecisionView.js';
 import { ShiftOwnerBadge } from './shift/ShiftOwnerBadge.js';
+import { LinkBanner } from './team/LinkBanner.js';
+import { RefusedScreen } from './team/SignedOut.js';
+import { PresenceList, SignedInAs } from './team/TeamHeader.js';
+import { HandoverPrompt } from './team/TeamShift.js';
 
 const VIEWS: { id: View; label: string }[] = [
   { id: 'dashboard', label: 'Dashboard' },
@@ -50,6 +55,7 @@ export function App() {
   const view = useConsole((s) => s.view);
   const setView = useConsole((s) => s.setView);
   const openEmergency = useConsole((s) => s.openEmergency);
+  const link = useConsole(selectLink);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -61,10 +67,19 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [openEmergency]);
 
-  if (!connected) return <main className="loading">Connecting to the console core…</main>;
+  if (link.kind === 'refused') return <RefusedScreen link={link} />;
+  if (!connected) {
+    return (
+      <>
+        <LinkBanner />
+        <main className="loading">Connecting to the console core…</main>
+      </>
+    );
+  }
 
+  // While the link to the console is down every figure is frozen where it dropped: shown as not live.
   return (
-    <div className={`app ${live ? 'is-live' : 'is-stale'}`}>
+    <div className={`app ${live && link.kind !== 'down' ? 'is-live' : 'is-stale'}`}>
       <header className="topbar">
         <h1>
           Launch Console <span className="muted">· {launchName}</span>
@@ -72,6 +87,8 @@ export function App() {
         <ConnectionStatus />
         <ShiftOwnerBadge />
         <ReviewCountdown />
+        <SignedInAs />
+        <PresenceList />
       </header>
       <nav className="tabs" aria-label="Screens">
         {VIEWS.map((v) => (
@@ -80,6 +97,8 @@ export function App() {
           </button>
         ))}
       </nav>
+      <LinkBanner />
+      <HandoverPrompt />
       <StaleBanner />
       <AlertStrip />
       <div className="workspace">

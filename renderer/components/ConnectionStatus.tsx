@@ -2,6 +2,7 @@ import type { StreamStatus } from '../../shared/console-state.js';
 import { formatDuration } from '../../shared/format.js';
 import { selectStream } from '../state/snapshot.js';
 import { useConsole } from '../state/store.js';
+import { selectLinkDown } from '../state/team.js';
 
 const PHASE_TEXT: Record<StreamStatus['phase'], string> = {
   connecting: 'Connecting',
@@ -23,7 +24,18 @@ const PLATFORM_NAMES: Record<string, string> = { vapi: 'Vapi', retell: 'Retell',
 
 export function ConnectionStatus() {
   const stream = useConsole(selectStream);
+  const linkDown = useConsole(selectLinkDown);
   if (!stream) return null;
+  // Cut off from the console itself, the page cannot know how the stream stands: it says so rather than a frozen "Live".
+  if (linkDown) {
+    return (
+      <div className="conn conn-reconnecting" role="status" aria-label="Stream connection">
+        <span className="dot" aria-hidden="true" />
+        <strong>Console unreachable</strong>
+        <span className="muted">reconnecting</span>
+      </div>
+    );
+  }
   const age = stream.dataAgeMs === null ? 'no data yet' : `data ${formatDuration(stream.dataAgeMs)} old`;
   // The stream is up but a platform stopped calling the relay: calls may be ending unseen.
   const quiet = stream.phase === 'live' ? (stream.quietPlatforms ?? []) : [];

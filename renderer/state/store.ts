@@ -9,6 +9,7 @@ import { createSamplingSlice, type SamplingSlice } from './sampling.js';
 import { createGatesSlice, type GatesSlice } from './gates.js';
 import { createRolloutSlice, type RolloutSlice } from './rollout.js';
 import { createSnapshotSlice, type SnapshotSlice } from './snapshot.js';
+import { createTeamSlice, type TeamSlice } from './team.js';
 
 /**
  * One store in slices, one per feature, each with the selectors its screens use. Components
@@ -24,7 +25,8 @@ export type ConsoleState = SnapshotSlice &
   CadenceSlice &
   SamplingSlice &
   GatesSlice &
-  RolloutSlice;
+  RolloutSlice &
+  TeamSlice;
 
 export const useConsole = create<ConsoleState>()((...a) => ({
   ...createSnapshotSlice(...a),
@@ -37,4 +39,5 @@ export const useConsole = create<ConsoleState>()((...a) => ({
   ...createSamplingSlice(...a),
   ...createGatesSlice(...a),
   ...createRolloutSlice(...a),
+  ...createTeamSlice(...a),
 }));

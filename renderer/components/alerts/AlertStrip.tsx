@@ -10,6 +10,8 @@ import { needsAttention, scopeText, SEVERITY_WORDS, STATE_WORDS } from './alert-
 import { MuteToggle } from './MuteToggle.js';
 import './alerts.css';
 import { errorText, invoke } from '../../bridge/invoke.js';
+import { actionRefusal, channelRefusal, selectMe } from '../../state/team.js';
+import { refused } from '../team/use-refusal.js';
 
 const STATE_RANK = { firing: 0, nodata: 1, recovering: 2, pending: 3, resolved: 4, insufficient: 5, ok: 6 } as const;
 const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;
@@ -56,6 +58,7 @@ export function AlertStrip() {
 function AlertLine({ alert, countdown }: { alert: AlertView; countdown: AutoActCountdown | null }) {
   const { rule, state, acknowledged, recommendation: action } = alert;
   const [error, setError] = useState<string | null>(null);
+  const me = useConsole(selectMe);
   const send = (channel: 'alerts:acknowledge' | 'alerts:cancel-auto-act') => {
     setError(null);
     invoke(channel, { ruleId: rule.id }).catch((e: unknown) => setError(errorText(e)));
@@ -78,6 +81,7 @@ function AlertLine({ alert, countdown }: { alert: AlertView; countdown: AutoActC
         {action && (
           <button
             className="alert-action"
+            {...refused(actionRefusal(me, action.action) ?? (action.pauseRamp ? actionRefusal(me, 'pause_ramp') : null), false, action.basis || undefined)}
             onClick={() =>
               useConsole.getState().openEmergency({
                 action: action.action,
@@ -88,7 +92,6 @@ function AlertLine({ alert, countdown }: { alert: AlertView; countdown: AutoActC
                 origin: `alert: ${rule.name}`,
               })
             }
-            title={action.basis || undefined}
           >
             {action.label}
           </button>
@@ -99,12 +102,12 @@ function AlertLine({ alert, countdown }: { alert: AlertView; countdown: AutoActC
               Acknowledged by {acknowledged.by} at <Time ms={acknowledged.at} form="clock" />
             </span>
           ) : (
-            <button aria-label={`Acknowledge ${rule.name}`} onClick={() => send('alerts:acknowledge')}>
+            <button aria-label={`Acknowledge ${rule.name}`} {...refused(channelRefusal(me, 'alerts:acknowledge'))} onClick={() => send('alerts:acknowledge')}>
               Acknowledge
             </button>
           ))}
       </span>
-      {countdown && <Countdown countdown={countdown} onCancel={() => send('alerts:cancel-auto-act')} />}
+      {countdown && <Countdown countdown={countdown} refusal={channelRefusal(me, 'alerts:cancel-auto-act')} onCancel={() => send('alerts:cancel-auto-act')} />}
       {error && (
         <span className="alert-error" role="alert">
           {error}
@@ -114,7 +117,7 @@ function AlertLine({ alert, countdown }: { alert: AlertView; countdown: AutoActC
   );
 }
 
-function Countdown({ countdown, onCancel }: { countdown: AutoActCountdown; onCancel: () => void }) {
+function Countdown({ countdown, refusal, onCancel }: { countdown: AutoActCountdown; refusal: string | null; onCancel: () => void }) {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 250);
@@ -129,7 +132,7 @@ function Countdown({ countdown, onCancel }: { countdown: AutoActCountdown; onCan
           ? `Automatic action paused (${countdown.note ?? 'the alert stopped firing'}), ${left} s left if the breach returns: ${countdown.text}`
           : `Automatic action in ${left} s: ${countdown.text}`}
       </strong>
-      <button className="danger-outline" aria-label={`Cancel automatic action for ${countdown.ruleName}`} onClick={onCancel}>
+      <button className="danger-outline" aria-label={`Cancel automatic action for ${countdown.ruleName}`} {...refused(refusal)} onClick={onCancel}>
         Cancel
       </button>
     </span>

@@ -4,6 +4,7 @@ import { formatKpiValue } from '../../../shared/format.js';
 import { KPI_IDS, KPIS, type KpiId } from '../../../shared/kpi.js';
 import { Time } from '../common/Time.js';
 import { errorText, invoke } from '../../bridge/invoke.js';
+import { refused, useRefusal } from '../team/use-refusal.js';
 
 const CAPTURE_WINDOWS = [15, 60] as const;
 type CaptureWindow = (typeof CAPTURE_WINDOWS)[number];
@@ -28,6 +29,7 @@ export function BaselinePanel({ baselines, ruleKpis }: { baselines: BaselineSet;
   const [chosen, setChosen] = useState<ReadonlySet<KpiId>>(() => new Set(ruleKpis));
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Result | null>(null);
+  const captureRefusal = useRefusal('alerts:capture-baseline');
   const kpis = KPI_IDS.filter((k) => baselines.values[k] !== undefined);
   const picked = KPI_IDS.filter((k) => chosen.has(k));
 
@@ -95,7 +97,7 @@ export function BaselinePanel({ baselines, ruleKpis }: { baselines: BaselineSet;
             <input type="radio" name="baseline-window" checked={windowMin === w} onChange={() => setWindowMin(w)} /> last {w} minutes
           </label>
         ))}
-        <button onClick={() => capture(false)} disabled={busy || picked.length === 0}>
+        <button onClick={() => capture(false)} {...refused(captureRefusal, busy || picked.length === 0)}>
           {busy ? 'Working…' : `Capture ${picked.length} KPI${picked.length === 1 ? '' : 's'} from the last ${windowMin} minutes`}
         </button>
       </fieldset>
@@ -156,6 +158,7 @@ function changeText(c: BaselineChange): string {
 }
 
 function BaselineHistory({ history, busy, onRevert }: { history: readonly BaselineChange[]; busy: boolean; onRevert: (id: number) => void }) {
+  const refusal = useRefusal('alerts:revert-baseline');
   if (history.length === 0) return null;
   const reverted = new Set(history.flatMap((h) => (h.kind === 'revert' ? [h.revertOf] : [])));
   return (
@@ -186,7 +189,7 @@ function BaselineHistory({ history, busy, onRevert }: { history: readonly Baseli
                   (reverted.has(c.id) ? (
                     <span className="muted">reverted</span>
                   ) : (
-                    <button aria-label={`Revert baseline capture ${c.id}`} onClick={() => onRevert(c.id)} disabled={busy}>
+                    <button aria-label={`Revert baseline capture ${c.id}`} onClick={() => onRevert(c.id)} {...refused(refusal, busy)}>
                       Revert
                     </button>
                   ))}

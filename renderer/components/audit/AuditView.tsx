@@ -1,7 +1,8 @@
-import { Fragment, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
 import { AUDIT_ENTRY_TYPES, type AuditEntry, type AuditEntryType, type AuditVerifyResult } from '../../../shared/audit.js';
 import { selectAuditOpened } from '../../state/emergency.js';
 import { useConsole } from '../../state/store.js';
+import { selectAuditRevision } from '../../state/team.js';
 import { operatorZone, Time } from '../common/Time.js';
 import './audit.css';
 import { errorText, invoke } from '../../bridge/invoke.js';
@@ -9,8 +10,13 @@ import { ReportButtons } from './ReportButtons.js';
 
 /** Newest entries shown; the export covers the whole file. */
 const SHOWN = 500;
-/** New entries (actions, handovers, reviews) appear without a reload. */
+/**
+ * New entries (actions, handovers, reviews, by anyone) appear without a reload: at once when the
+ * snapshot's audit counter moves, and every few seconds as well while the core sends none.
+ */
 const REFRESH_MS = 2000;
+/** With the counter, a slow read now and then all the same, in case an entry came another way (another server of the launch). */
+const BACKSTOP_MS = 15_000;
 /** Typing in a filter waits this long before asking the core. */
 const TYPING_MS = 250;
 
@@ -36,26 +42,37 @@ export function AuditView() {
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<Set<number>>(new Set());
+  const revision = useConsole(selectAuditRevision);
+  const counted = revision !== null;
+
+  // Only the newest read's answer is shown: one overtaken by a later read (a new filter, a new entry) is dropped.
+  const filterNow = useRef(filter);
+  filterNow.current = filter;
+  const latest = useRef(0);
+  const load = useCallback(() => {
+    const mine = ++latest.current;
+    invoke('audit:list', { ...query(filterNow.current), limit: SHOWN }).then(
+      (list) => {
+        if (mine !== latest.current) return;
+        setEntries([...list].reverse());
+        setError(null);
+      },
+      (e: unknown) => mine === latest.current && setError(errorText(e)),
+    );
+  }, []);
 
   useEffect(() => {
-    let cancelled = false;
-    const load = () =>
-      invoke('audit:list', { ...query(filter), limit: SHOWN }).then(
-        (list) => {
-          if (cancelled) return;
-          setEntries([...list].reverse());
-          setError(null);
-        },
-        (e: unknown) => !cancelled && setError(errorText(e)),
-      );
-    const first = setTimeout(() => void load(), TYPING_MS);
-    const timer = setInterval(() => void load(), REFRESH_MS);
+    const first = setTimeout(load, TYPING_MS);
+    const timer = setInterval(load, counted ? BACKSTOP_MS : REFRESH_MS);
     return () => {
-      cancelled = true;
+      latest.current += 1;
       clearTimeout(first);
       clearInterval(timer);
     };
-  }, [filter]);
+  }, [filter, counted, load]);
+  useEffect(() => {
+    if (revision !== null) load();
+  }, [revision, load]);
 
   const toggle = (seq: number) =>
     setOpen((prev) => {

@@ -2,12 +2,14 @@ import { useState, type FormEvent } from 'react';
 import { KnownIssueStatusSchema, type KnownIssue, type KnownIssueStatus } from '../../../shared/cadence.js';
 import { Time } from '../common/Time.js';
 import { useInvoke } from '../../bridge/use-invoke.js';
+import { refused, useRefusal } from '../team/use-refusal.js';
 
 const STATUS_TEXT: Record<KnownIssueStatus, string> = { open: 'Open', monitoring: 'Monitoring', fixed: 'Fixed' };
 
 /** The short list the team keeps during the launch; editable whether or not a review is open. */
 export function KnownIssues({ issues, intents }: { issues: KnownIssue[]; intents: string[] }) {
   const [editing, setEditing] = useState<KnownIssue | null>(null);
+  const refusal = useRefusal('known-issue:upsert');
   return (
     <section className="panel known-issues" aria-label="Known issues">
       <h2>Known issues</h2>
@@ -40,7 +42,7 @@ export function KnownIssues({ issues, intents }: { issues: KnownIssue[]; intents
                   <span className={`issue-status issue-status-${issue.status}`}>{STATUS_TEXT[issue.status]}</span>
                 </td>
                 <td>
-                  <button aria-label={`Edit ${issue.id}`} onClick={() => setEditing(issue)}>
+                  <button aria-label={`Edit ${issue.id}`} {...refused(refusal)} onClick={() => setEditing(issue)}>
                     Edit
                   </button>
                 </td>
@@ -60,6 +62,7 @@ function IssueForm({ issue, intents, onDone }: { issue: KnownIssue | null; inten
   const [status, setStatus] = useState<KnownIssueStatus>(issue?.status ?? 'open');
   const [note, setNote] = useState(issue?.note ?? '');
   const { invoke, error, busy } = useInvoke();
+  const refusal = useRefusal('known-issue:upsert');
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const saved = await invoke('known-issue:upsert', {
@@ -108,7 +111,7 @@ function IssueForm({ issue, intents, onDone }: { issue: KnownIssue | null; inten
         <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={4000} />
       </label>
       <div className="form-buttons">
-        <button type="submit" disabled={busy}>
+        <button type="submit" {...refused(refusal, busy)}>
           {issue ? `Save ${issue.id}` : 'Add known issue'}
         </button>
         {issue && (

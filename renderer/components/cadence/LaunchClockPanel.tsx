@@ -3,10 +3,12 @@ import type { LaunchClock } from '../../../shared/cadence.js';
 import { formatMinutes } from '../../../shared/time-format.js';
 import { fromFieldValue, Time, toFieldValue } from '../common/Time.js';
 import { useInvoke } from '../../bridge/use-invoke.js';
+import { refused, useRefusal } from '../team/use-refusal.js';
 
 /** T0, where it came from, the launch clock now, and the way to set or clear T0. */
 export function LaunchClockPanel({ clock, now }: { clock: LaunchClock | null; now: number }) {
   const [editing, setEditing] = useState(false);
+  const refusal = useRefusal('cadence:set-t0');
   const t0 = clock?.t0 ? Date.parse(clock.t0) : null;
   return (
     <section className="panel launch-clock" aria-label="Launch clock">
@@ -34,7 +36,7 @@ export function LaunchClockPanel({ clock, now }: { clock: LaunchClock | null; no
             <Time ms={now} label="Launch clock now" /> {t0 !== null && <span className="muted">· {elapsed(now, t0)}</span>}
           </span>
         </div>
-        <button aria-expanded={editing} onClick={() => setEditing(!editing)}>
+        <button aria-expanded={editing} {...refused(refusal)} onClick={() => setEditing(!editing)}>
           {t0 === null ? 'Set T0' : 'Change T0'}
         </button>
       </div>

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CheckVerdict, ReviewCheckDefinition, ReviewCheckRecord, ReviewDecision, ReviewRecord } from '../../../shared/cadence.js';
 import type { ReviewView } from '../../../shared/console-state.js';
 import { useConsole } from '../../state/store.js';
@@ -8,6 +8,7 @@ import { Time } from '../common/Time.js';
 import { useInvoke } from '../../bridge/use-invoke.js';
 import { invoke as invokeCore } from '../../bridge/invoke.js';
 import { OneInFlightSaver } from '../common/one-in-flight-saver.js';
+import { refused, useRefusal } from '../team/use-refusal.js';
 
 const DECISIONS: ReviewDecision[] = ['continue', 'hold', 'rollback'];
 
@@ -30,6 +31,7 @@ export function ReviewForm({ view, now }: { view: ReviewView; now: number }) {
 
 function NotOpened({ view }: { view: ReviewView }) {
   const { invoke, error, busy } = useInvoke();
+  const refusal = useRefusal('review:open');
   const open = async () => {
     if (await invoke('review:open', { reviewId: view.review.id })) useConsole.getState().dismissReviewNotices(view.review.id);
   };
@@ -42,7 +44,7 @@ function NotOpened({ view }: { view: ReviewView }) {
         ))}
       </ul>
       <p className="muted">Opening the review freezes the evidence as it stands now: the figures, the failing intents and the alerts since the last review.</p>
-      <button className="primary" disabled={busy} onClick={() => void open()}>
+      <button className="primary" {...refused(refusal, busy)} onClick={() => void open()}>
         {view.status === 'upcoming' ? 'Open early' : 'Open review'}
       </button>
       {error && (
@@ -112,6 +114,13 @@ function CheckRow({
       ),
     [],
   );
+  // Another reviewer's note reaches this screen with the next snapshot, unless this one is being typed here.
+  const storedNote = record?.note ?? '';
+  const noteField = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!saver.busy && document.activeElement !== noteField.current) setNote(storedNote);
+  }, [storedNote, saver]);
+  const refusal = useRefusal('review:check');
   if (readOnly) {
     return (
       <div className="check-head">
@@ -133,14 +142,16 @@ function CheckRow({
         <div role="radiogroup" aria-label={`${check.label} verdict`} className="verdict-choice">
           {(['ok', 'issue'] as const).map((v) => (
             <label key={v} className={`verdict-option verdict-${v}`}>
-              <input type="radio" name={`${reviewId}-${check.id}`} checked={verdict === v} onChange={() => save(v, note)} />
+              <input type="radio" name={`${reviewId}-${check.id}`} checked={verdict === v} {...refused(refusal)} onChange={() => save(v, note)} />
               {v === 'ok' ? 'OK' : 'Issue'}
             </label>
           ))}
         </div>
       </div>
       <input
+        ref={noteField}
         className="check-note-input"
+        {...refused(refusal)}
         aria-label={`Note for ${check.label}`}
         placeholder={verdict === 'issue' ? 'What is wrong, and what is being done' : 'Note (optional)'}
         value={note}
@@ -164,6 +175,7 @@ type CheckSave = { reviewId: string; checkId: string; verdict: CheckVerdict | nu
 function DecisionForm({ view, record }: { view: ReviewView; record: ReviewRecord }) {
   const [decision, setDecision] = useState<ReviewDecision | null>(null);
   const { invoke, error, busy } = useInvoke();
+  const refusal = useRefusal('review:complete');
   const unanswered = view.review.checks.filter((c) => !record.checks.some((r) => r.checkId === c.id && r.verdict !== null));
   const name = reviewName(view.review);
   const complete = async () => {
@@ -185,14 +197,14 @@ function DecisionForm({ view, record }: { view: ReviewView; record: ReviewRecord
         <legend>Decision</legend>
         {DECISIONS.map((d) => (
           <label key={d} className={`decision-option decision-${d}`}>
-            <input type="radio" name={`${view.review.id}-decision`} checked={decision === d} onChange={() => setDecision(d)} />
+            <input type="radio" name={`${view.review.id}-decision`} checked={decision === d} {...refused(refusal)} onChange={() => setDecision(d)} />
             {decisionTitle(d)}
           </label>
         ))}
       </fieldset>
       {decision === 'rollback' && <p className="warn-text">Completing opens the emergency controls to confirm the rollback.</p>}
       <div className="decision-actions">
-        <button className="primary" disabled={busy || missing !== null} onClick={() => void complete()}>
+        <button className="primary" {...refused(refusal, busy || missing !== null)} onClick={() => void complete()}>
           Complete review
         </button>
         {missing && <span className="muted">{missing}</span>}

@@ -3,6 +3,7 @@ import { decisionTitle, reviewName, shortStatusText, urgency } from '../../../sh
 import { Time } from '../common/Time.js';
 import { useConsole } from '../../state/store.js';
 import { useInvoke } from '../../bridge/use-invoke.js';
+import { refused, useRefusal } from '../team/use-refusal.js';
 
 /** The whole 48 hours on one screen: every review, when it is due, what was done, when and by whom. */
 export function ReviewTimeline({
@@ -17,6 +18,7 @@ export function ReviewTimeline({
   onSelect: (id: string) => void;
 }) {
   const { invoke, error, busy } = useInvoke();
+  const refusal = useRefusal('review:open');
   const open = async (id: string) => {
     if (!(await invoke('review:open', { reviewId: id }))) return;
     useConsole.getState().dismissReviewNotices(id);
@@ -85,9 +87,8 @@ export function ReviewTimeline({
                     <button onClick={() => onSelect(review.id)}>{status === 'done' ? 'View' : 'Continue'}</button>
                   ) : (
                     <button
-                      disabled={busy}
+                      {...refused(refusal, busy, 'Freezes the evidence as it stands now and opens the review form')}
                       onClick={() => void open(review.id)}
-                      title="Freezes the evidence as it stands now and opens the review form"
                     >
                       {status === 'upcoming' ? 'Open early' : 'Open review'}
                     </button>

@@ -4,6 +4,7 @@ import type { PreparedAction } from '../../../shared/bridge.js';
 import { selectOperator } from '../../state/snapshot.js';
 import { selectInFlight, selectLastOutcome, type EmergencyRequest } from '../../state/emergency.js';
 import { useConsole } from '../../state/store.js';
+import { actionRefusal, selectMe, selectTeamMe } from '../../state/team.js';
 import { ACTION_TITLES, actionStepText, intentWords, isIntentScoped } from '../../../shared/action-text.js';
 import { OutcomeText } from './OutcomeText.js';
 import './emergency.css';
@@ -31,6 +32,7 @@ function ConfirmDialog({ request }: { request: EmergencyRequest }) {
   const streamPhase = useConsole((s) => s.snapshot?.stream.phase);
   const inFlight = useConsole(selectInFlight);
   const byIntent = useConsole((s) => s.snapshot?.actions.capabilities.intentScoped ?? true);
+  const me = useConsole(selectMe);
   const [phase, setPhase] = useState<Phase>({ kind: 'preparing' });
   const [reason, setReason] = useState(request.reason ?? '');
   const [intents, setIntents] = useState<string[]>(request.intents ?? []);
@@ -84,7 +86,7 @@ function ConfirmDialog({ request }: { request: EmergencyRequest }) {
   }, [ready]);
 
   const confirm = () => {
-    if (sent.current || phase.kind !== 'ready') return;
+    if (sent.current || phase.kind !== 'ready' || refusal !== null) return;
     sent.current = true;
     const { prepared } = phase;
     const mine = generation.current;
@@ -107,6 +109,8 @@ function ConfirmDialog({ request }: { request: EmergencyRequest }) {
   };
 
   const prepared = 'prepared' in phase ? phase.prepared : null;
+  // In team mode a role the launch does not let trigger this action sees why instead of a Confirm that would be refused.
+  const refusal = actionRefusal(me, request.action) ?? (pauseRamp ? actionRefusal(me, 'pause_ramp') : null);
   const title = prepared?.effect.title ?? ACTION_TITLES[request.action];
   const settled = phase.kind === 'done' || phase.kind === 'send-failed';
 
@@ -131,13 +135,18 @@ function ConfirmDialog({ request }: { request: EmergencyRequest }) {
         </p>
         {phase.kind === 'preparing' && <p>Working out what this changes…</p>}
         {phase.kind === 'prepare-failed' &&
-          (owner === null ? (
+          (owner === null && refusal === null ? (
             <TakeShift error={phase.error} onTaken={() => setAttempt((n) => n + 1)} />
           ) : (
             <p className="em-unknown" role="alert">
               {phase.error}
             </p>
           ))}
+        {refusal && (
+          <p className="em-unknown" role="note" aria-label="Not for your role">
+            {refusal}
+          </p>
+        )}
         {isIntentScoped(request.action) && byIntent && (
           <IntentPicker
             chosen={intents}
@@ -190,8 +199,9 @@ function ConfirmDialog({ request }: { request: EmergencyRequest }) {
             <button
               className="em-danger"
               onClick={confirm}
-              disabled={phase.kind !== 'ready'}
-              aria-disabled={phase.kind !== 'ready'}
+              disabled={phase.kind !== 'ready' || refusal !== null}
+              aria-disabled={phase.kind !== 'ready' || refusal !== null}
+              title={refusal ?? undefined}
             >
               Confirm
             </button>
@@ -266,8 +276,31 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** Nobody owns the shift: the action needs a name to stamp, so take the shift right here. */
+/**
+ * Nobody owns the shift: the action needs a name to stamp, so take the shift right here. In team
+ * mode the operator is signed in and takes it as themselves.
+ */
 function TakeShift({ error, onTaken }: { error: string; onTaken: () => void }) {
+  const me = useConsole(selectTeamMe);
+  return me ? <TakeShiftAsMe error={error} name={me.name} onTaken={onTaken} /> : <TakeShiftByName error={error} onTaken={onTaken} />;
+}
+
+function TakeShiftAsMe({ error, name, onTaken }: { error: string; name: string; onTaken: () => void }) {
+  const [problem, setProblem] = useState<string | null>(null);
+  return (
+    <div className="em-take-shift" role="alert">
+      <p>{error}</p>
+      <div className="em-row">
+        <button onClick={() => void invoke('team:take-shift', {}).then(onTaken, (e: unknown) => setProblem(errorText(e)))}>
+          Take the shift as {name}
+        </button>
+      </div>
+      {problem && <p className="em-unknown">{problem}</p>}
+    </div>
+  );
+}
+
+function TakeShiftByName({ error, onTaken }: { error: string; onTaken: () => void }) {
   const [name, setName] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const submit = () => {

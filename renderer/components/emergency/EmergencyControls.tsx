@@ -10,6 +10,8 @@ import { Time } from '../common/Time.js';
 import { selectActions, selectRouting } from '../../state/emergency.js';
 import { selectIntents } from '../../state/snapshot.js';
 import { useConsole } from '../../state/store.js';
+import { actionRefusal, channelRefusal, selectMe } from '../../state/team.js';
+import { refused } from '../team/use-refusal.js';
 import { OutcomeText } from './OutcomeText.js';
 import { RoutingToken } from './RoutingToken.js';
 import './emergency.css';
@@ -126,6 +128,9 @@ function ActionButtons({ routing, intents }: { routing: RoutingView; intents: st
   const toggle = (intent: string, on: boolean) =>
     setChosen((c) => (on ? [...c.filter((i) => i !== intent), intent] : c.filter((i) => i !== intent)));
   const previous = routing.state?.previousVersion;
+  // In team mode, the actions this operator's role may not trigger are shown disabled, saying why.
+  const me = useConsole(selectMe);
+  const no = (action: RoutingActionName) => actionRefusal(me, action);
 
   return (
     <div className="em-block em-actions">
@@ -133,6 +138,7 @@ function ActionButtons({ routing, intents }: { routing: RoutingView; intents: st
         <button
           className="em-danger"
           aria-keyshortcuts={emergencyShortcutAria(MAC)}
+          {...refused(no('stop_all'))}
           onClick={() => openEmergency({ action: 'stop_all', origin: ORIGIN })}
         >
           {ACTION_TITLES.stop_all}
@@ -140,14 +146,18 @@ function ActionButtons({ routing, intents }: { routing: RoutingView; intents: st
         <kbd title="Emergency stop shortcut">{emergencyShortcutLabel(MAC)}</kbd>
       </div>
       <div className="em-row">
-        <button onClick={() => openEmergency({ action: 'pause_ramp', origin: ORIGIN })}>{ACTION_TITLES.pause_ramp}</button>
+        <button {...refused(no('pause_ramp'))} onClick={() => openEmergency({ action: 'pause_ramp', origin: ORIGIN })}>
+          {ACTION_TITLES.pause_ramp}
+        </button>
         <button
           onClick={() => openEmergency({ action: 'rollback', origin: ORIGIN })}
-          title={previous ? `Back to ${previous}` : 'The provider names no previous version'}
+          {...refused(no('rollback'), false, previous ? `Back to ${previous}` : 'The provider names no previous version')}
         >
           {ACTION_TITLES.rollback}
         </button>
-        <button onClick={() => openEmergency({ action: 'resume', origin: ORIGIN })}>{ACTION_TITLES.resume}</button>
+        <button {...refused(no('resume'))} onClick={() => openEmergency({ action: 'resume', origin: ORIGIN })}>
+          {ACTION_TITLES.resume}
+        </button>
       </div>
       <fieldset className="em-fallback">
         <legend>{byIntent ? 'Intents to route (none ticked: all)' : 'Routes every intent: the provider cannot route by intent'}</legend>
@@ -161,6 +171,7 @@ function ActionButtons({ routing, intents }: { routing: RoutingView; intents: st
         {(['route_fallback', 'route_human'] as const).filter(can).map((action) => (
           <button
             key={action}
+            {...refused(no(action))}
             onClick={() =>
               openEmergency({
                 action,
@@ -188,7 +199,7 @@ function ActionButtons({ routing, intents }: { routing: RoutingView; intents: st
           />
         </label>
         <button
-          disabled={!shareOk}
+          {...refused(no('set_share'), !shareOk)}
           onClick={() => shareValue !== null && openEmergency({ action: 'set_share', share: shareValue, origin: ORIGIN })}
         >
           {ACTION_TITLES.set_share}
@@ -243,6 +254,8 @@ function PendingItem({ item }: { item: PendingAfterRestart }) {
   const [confirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const me = useConsole(selectMe);
+  const refusal = channelRefusal(me, 'routing:resolve-pending') ?? actionRefusal(me, item.intent.req.action);
   const label = actionLabel(item.intent.req);
   const decide = (decision: 'resend' | 'discard') => {
     setBusy(true);
@@ -274,15 +287,19 @@ function PendingItem({ item }: { item: PendingAfterRestart }) {
         </p>
       ) : confirming ? (
         <div className="em-row">
-          <button className="em-danger" onClick={() => decide('resend')}>
+          <button className="em-danger" {...refused(refusal)} onClick={() => decide('resend')}>
             Confirm: send “{label}” again
           </button>
           <button onClick={() => setConfirming(false)}>Cancel</button>
         </div>
       ) : (
         <div className="em-row">
-          <button onClick={() => setConfirming(true)}>Send again…</button>
-          <button onClick={() => decide('discard')}>Discard (do not send)</button>
+          <button {...refused(refusal)} onClick={() => setConfirming(true)}>
+            Send again…
+          </button>
+          <button {...refused(refusal)} onClick={() => decide('discard')}>
+            Discard (do not send)
+          </button>
         </div>
       )}
       {problem && (

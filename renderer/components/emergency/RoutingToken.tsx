@@ -1,6 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { RoutingTokenStatus } from '../../../shared/bridge.js';
 import { useInvoke } from '../../bridge/use-invoke.js';
+import { useConsole } from '../../state/store.js';
+import { selectRoutingTokenRevision } from '../../state/team.js';
+import { refused, useRefusal } from '../team/use-refusal.js';
 
 /**
  * Whether the console holds a token for the routing provider, and in the desktop app a form to
@@ -12,10 +15,13 @@ export function RoutingToken() {
   const [status, setStatus] = useState<RoutingTokenStatus | null>(null);
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
+  const refusal = useRefusal('routing:set-token');
+  // Read again when anyone sets the token (the counter moves), so every window says the same.
+  const revision = useConsole(selectRoutingTokenRevision);
 
   useEffect(() => {
     void invoke('routing:token-status', {}).then((s) => s && setStatus(s));
-  }, [invoke]);
+  }, [invoke, revision]);
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
@@ -34,7 +40,7 @@ export function RoutingToken() {
         {status.note}
       </p>
       {status.canEnter && !editing && (
-        <button className="em-small" onClick={() => setEditing(true)}>
+        <button className="em-small" {...refused(refusal)} onClick={() => setEditing(true)}>
           {status.present ? 'Replace routing token' : 'Enter routing token'}
         </button>
       )}

@@ -4,6 +4,7 @@ import { GATE_STATUS_TEXT, type GateRow } from '../../../shared/gates.js';
 import { useInvoke } from '../../bridge/use-invoke.js';
 import { selectGateMode, selectGateRows, selectGatesProblem, selectGoBlockers, selectLastDecision } from '../../state/gates.js';
 import { useConsole } from '../../state/store.js';
+import { refused, useRefusal } from '../team/use-refusal.js';
 import { Time } from '../common/Time.js';
 import { RehearsalPanel } from './RehearsalPanel.js';
 import '../rollout/rollout.css';
@@ -44,6 +45,7 @@ function ModeBar() {
   const mode = useConsole(selectGateMode);
   const [reason, setReason] = useState('');
   const { invoke, error, busy } = useInvoke();
+  const refusal = useRefusal('gates:set-mode');
   if (!mode) return null;
   return (
     <div className="gate-mode">
@@ -57,14 +59,14 @@ function ModeBar() {
         >
           <span>All six gates.</span>
           <input aria-label="Reason for the three minimum gates" placeholder="why functional, monitoring and rollback are enough" value={reason} onChange={(e) => setReason(e.target.value)} />
-          <button type="submit" disabled={busy || reason.trim() === ''}>
+          <button type="submit" {...refused(refusal, busy || reason.trim() === '')}>
             Use the three minimum gates
           </button>
         </form>
       ) : (
         <p>
           Three minimum gates (functional, monitoring, rollback), chosen by {mode.by}: {mode.reason}{' '}
-          <button disabled={busy} onClick={() => void invoke('gates:set-mode', { mode: 'all' })}>
+          <button {...refused(refusal, busy)} onClick={() => void invoke('gates:set-mode', { mode: 'all' })}>
             Back to all six
           </button>
         </p>
@@ -76,6 +78,7 @@ function ModeBar() {
 
 function GateRowView({ row }: { row: GateRow }) {
   const { invoke, error } = useInvoke();
+  const tickRefusal = useRefusal('gates:tick');
   const title = row.definition.title;
   return (
     <tr aria-label={`${title} gate`} className={`gate-row gate-${row.status}`}>
@@ -88,11 +91,11 @@ function GateRowView({ row }: { row: GateRow }) {
         <ul className="gate-items">
           {row.items.map((item, index) => (
             <li key={item.text}>
-              <label title={item.source ? `Filled by the console from ${item.source}` : undefined}>
+              <label title={tickRefusal ?? (item.source ? `Filled by the console from ${item.source}` : undefined)}>
                 <input
                   type="checkbox"
                   checked={item.done}
-                  disabled={row.status === 'not-required' || (item.by === 'console' && item.source !== null)}
+                  {...refused(tickRefusal, row.status === 'not-required' || (item.by === 'console' && item.source !== null))}
                   onChange={(e) => void invoke('gates:tick', { gate: row.id, index, done: e.target.checked })}
                 />
                 {item.text}
@@ -119,6 +122,7 @@ function GateRowView({ row }: { row: GateRow }) {
 function Owner({ row }: { row: GateRow }) {
   const [name, setName] = useState('');
   const { invoke, error, busy } = useInvoke();
+  const refusal = useRefusal('gates:set-owner');
   return (
     <div className="gate-owner">
       <strong>{row.owner ?? <span className="muted">No owner</span>}</strong>
@@ -130,7 +134,7 @@ function Owner({ row }: { row: GateRow }) {
         }}
       >
         <input aria-label="Owner's name" placeholder="a named person" value={name} onChange={(e) => setName(e.target.value)} />
-        <button type="submit" disabled={busy || name.trim() === ''}>
+        <button type="submit" {...refused(refusal, busy || name.trim() === '')}>
           {row.owner ? 'Change' : 'Set'}
         </button>
       </form>
@@ -147,6 +151,7 @@ async function sha256Hex(file: File): Promise<string> {
 function Evidence({ row }: { row: GateRow }) {
   const [url, setUrl] = useState('');
   const { invoke, error, busy } = useInvoke();
+  const refusal = useRefusal('gates:add-evidence');
   const addLink = (e: FormEvent) => {
     e.preventDefault();
     void invoke('gates:add-evidence', { gate: row.id, evidence: { kind: 'link', url } }).then((v) => v && setUrl(''));
@@ -187,12 +192,12 @@ function Evidence({ row }: { row: GateRow }) {
       )}
       <form className="evidence-form" aria-label={`${row.definition.title} evidence`} onSubmit={addLink}>
         <input aria-label="Evidence link" placeholder="https://…" value={url} onChange={(e) => setUrl(e.target.value)} />
-        <button type="submit" disabled={busy || url.trim() === ''}>
+        <button type="submit" {...refused(refusal, busy || url.trim() === '')}>
           Add link
         </button>
-        <label className="file-button">
+        <label className="file-button" title={refusal ?? undefined}>
           Attach file
-          <input type="file" aria-label={`Attach a file to the ${row.definition.title} gate`} onChange={(e) => void addFile(e.target.files?.[0])} />
+          <input type="file" disabled={refusal !== null} aria-label={`Attach a file to the ${row.definition.title} gate`} onChange={(e) => void addFile(e.target.files?.[0])} />
         </label>
       </form>
       {error && <p className="form-error">{error}</p>}
@@ -203,6 +208,8 @@ function Evidence({ row }: { row: GateRow }) {
 function Result({ row }: { row: GateRow }) {
   const [why, setWhy] = useState('');
   const { invoke, error, busy } = useInvoke();
+  const resultRefusal = useRefusal('gates:set-result');
+  const riskRefusal = useRefusal('gates:accept-risk');
   return (
     <div className="gate-result">
       <span className={`gate-status gate-status-${row.status}`}>{GATE_STATUS_TEXT[row.status]}</span>
@@ -218,10 +225,10 @@ function Result({ row }: { row: GateRow }) {
       )}
       {row.status !== 'not-required' && (
         <div className="gate-buttons">
-          <button disabled={busy} onClick={() => void invoke('gates:set-result', { gate: row.id, result: 'pass' })}>
+          <button {...refused(resultRefusal, busy)} onClick={() => void invoke('gates:set-result', { gate: row.id, result: 'pass' })}>
             Pass
           </button>
-          <button disabled={busy} onClick={() => void invoke('gates:set-result', { gate: row.id, result: 'fail' })}>
+          <button {...refused(resultRefusal, busy)} onClick={() => void invoke('gates:set-result', { gate: row.id, result: 'fail' })}>
             Fail
           </button>
         </div>
@@ -229,7 +236,7 @@ function Result({ row }: { row: GateRow }) {
       {row.risk ? (
         <p>
           Risk accepted by {row.risk.by}, <Time ms={row.risk.at} form="day" />: {row.risk.why}{' '}
-          <button className="link" disabled={busy} onClick={() => void invoke('gates:accept-risk', { gate: row.id, why: null })}>
+          <button className="link" {...refused(riskRefusal, busy)} onClick={() => void invoke('gates:accept-risk', { gate: row.id, why: null })}>
             Withdraw
           </button>
         </p>
@@ -243,7 +250,7 @@ function Result({ row }: { row: GateRow }) {
             }}
           >
             <input aria-label="Why the risk is accepted" placeholder="why this risk is acceptable" value={why} onChange={(e) => setWhy(e.target.value)} />
-            <button type="submit" disabled={busy || why.trim() === ''}>
+            <button type="submit" {...refused(riskRefusal, busy || why.trim() === '')}>
               Accept risk
             </button>
           </form>
@@ -269,6 +276,7 @@ function DecisionBar() {
   const note = useConsole((s) => s.decisionNote);
   const setNote = useConsole((s) => s.setDecisionNote);
   const { invoke, error, busy } = useInvoke();
+  const refusal = useRefusal('gates:decide');
   const decide = (decision: 'go' | 'no-go') => void invoke('gates:decide', { decision, note: note || undefined }).then((v) => v && setNote(''));
   const exportAs = (format: 'json' | 'html') => void invoke('gates:export', { format }).then((f) => f && download(f));
   return (
@@ -294,10 +302,10 @@ function DecisionBar() {
       )}
       <div className="decision-buttons">
         <input aria-label="Decision note" placeholder="note (optional)" value={note} onChange={(e) => setNote(e.target.value)} />
-        <button className="primary" disabled={busy || (blockers?.length ?? 1) > 0} onClick={() => decide('go')}>
+        <button className="primary" {...refused(refusal, busy || (blockers?.length ?? 1) > 0)} onClick={() => decide('go')}>
           Decide GO
         </button>
-        <button disabled={busy} onClick={() => decide('no-go')}>
+        <button {...refused(refusal, busy)} onClick={() => decide('no-go')}>
           Decide NO-GO
         </button>
         <button disabled={busy} onClick={() => exportAs('json')}>

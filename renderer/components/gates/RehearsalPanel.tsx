@@ -4,6 +4,7 @@ import type { Rehearsal, RehearsalAction } from '../../../shared/rollout.js';
 import { useInvoke } from '../../bridge/use-invoke.js';
 import { selectRehearsal } from '../../state/rollout.js';
 import { useConsole } from '../../state/store.js';
+import { refused, useRefusal } from '../team/use-refusal.js';
 import { Time } from '../common/Time.js';
 
 const ACTION_WORDS: Record<RehearsalAction, string> = { stop_all: 'Stop all', route_fallback: 'Route to fallback', rollback: 'Roll back' };
@@ -53,6 +54,7 @@ function Start({ provider, live }: { provider: string; live: boolean }) {
   const [action, setAction] = useState<RehearsalAction>('route_fallback');
   const [confirming, setConfirming] = useState(false);
   const { invoke, error, busy } = useInvoke();
+  const refusal = useRefusal('rehearsal:start');
   return (
     <div className="rehearsal-start">
       <label>
@@ -71,13 +73,15 @@ function Start({ provider, live }: { provider: string; live: boolean }) {
             {ACTION_WORDS[action]} will act on <strong>{provider}</strong>
             {live ? ': this is live routing, real callers are affected.' : '.'}
           </p>
-          <button className="primary" disabled={busy} onClick={() => void invoke('rehearsal:start', { action }).then(() => setConfirming(false))}>
+          <button className="primary" {...refused(refusal, busy)} onClick={() => void invoke('rehearsal:start', { action }).then(() => setConfirming(false))}>
             Start the rehearsal on {live ? 'live routing' : 'the rehearsal provider'}
           </button>
           <button onClick={() => setConfirming(false)}>Cancel</button>
         </div>
       ) : (
-        <button onClick={() => setConfirming(true)}>Rehearse rollback</button>
+        <button {...refused(refusal)} onClick={() => setConfirming(true)}>
+          Rehearse rollback
+        </button>
       )}
       {error && <p className="form-error">{error}</p>}
     </div>
@@ -97,22 +101,24 @@ function Active({ rehearsal: r, busy: stepping, live }: { rehearsal: Rehearsal; 
   const elapsed = useElapsed(r.startedAt);
   const [heard, setHeard] = useState('');
   const { invoke, error, busy } = useInvoke();
+  const refusal = useRefusal('rehearsal:trigger');
   const has = (kind: string) => r.steps.some((s) => s.kind === kind);
   const ticked = (text: string) => r.steps.some((s) => s.kind === 'manual' && s.text === text);
   const disabled = busy || stepping;
+  const step = (off: boolean) => refused(refusal, disabled || off);
   return (
     <div className="rehearsal-active">
       <p className="rehearsal-timer" aria-label="Rehearsal timer">
         <span className="caption">Elapsed</span> <strong>{formatDuration(elapsed)}</strong> · {ACTION_WORDS[r.action]} by {r.by}
       </p>
       <div className="rehearsal-buttons">
-        <button className="primary" disabled={disabled || has('triggered')} onClick={() => void invoke('rehearsal:trigger', {})}>
+        <button className="primary" {...step(has('triggered'))} onClick={() => void invoke('rehearsal:trigger', {})}>
           Trigger {ACTION_WORDS[r.action]}
         </button>
-        <button disabled={disabled || !has('verified') || has('restored')} onClick={() => void invoke('rehearsal:restore', {})}>
+        <button {...step(!has('verified') || has('restored'))} onClick={() => void invoke('rehearsal:restore', {})}>
           Restore
         </button>
-        <button disabled={disabled} onClick={() => void invoke('rehearsal:finish', {})}>
+        <button {...step(false)} onClick={() => void invoke('rehearsal:finish', {})}>
           Finish
         </button>
       </div>
@@ -126,18 +132,18 @@ function Active({ rehearsal: r, busy: stepping, live }: { rehearsal: Rehearsal; 
         >
           <span className="muted">{live ? 'Waiting for the stream to show a new call on the fallback, or ' : 'No traffic here: dial the staging number and '}</span>
           <input aria-label="What you heard" placeholder="what you heard" value={heard} onChange={(e) => setHeard(e.target.value)} />
-          <button type="submit" disabled={disabled}>
+          <button type="submit" {...step(false)}>
             Heard the fallback
           </button>
         </form>
       )}
       {r.manualSteps.length > 0 && (
         <ul className="gate-items" aria-label="Manual steps">
-          {r.manualSteps.map((step) => (
-            <li key={step}>
+          {r.manualSteps.map((manual) => (
+            <li key={manual}>
               <label>
-                <input type="checkbox" checked={ticked(step)} disabled={disabled || ticked(step)} onChange={() => void invoke('rehearsal:tick', { kind: 'manual', text: step })} />
-                {step}
+                <input type="checkbox" checked={ticked(manual)} {...step(ticked(manual))} onChange={() => void invoke('rehearsal:tick', { kind: 'manual', text: manual })} />
+                {manual}
               </label>
             </li>
           ))}

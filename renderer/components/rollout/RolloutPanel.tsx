@@ -6,6 +6,8 @@ import { selectAlerts } from '../../state/alerts.js';
 import { selectRollout } from '../../state/rollout.js';
 import type { StageSpan } from '../../../shared/rollout.js';
 import { useConsole } from '../../state/store.js';
+import { actionRefusal, channelRefusal, selectMe } from '../../state/team.js';
+import { refused, useRefusal } from '../team/use-refusal.js';
 import { Time } from '../common/Time.js';
 import './rollout.css';
 
@@ -79,6 +81,9 @@ function Position({ view }: { view: RolloutView }) {
 function ReturnTo({ view }: { view: RolloutView }) {
   const [stage, setStage] = useState(String(view.current ?? 0));
   const { invoke, error, busy } = useInvoke();
+  // A return moves the agent's share on the provider: it needs the rights of a share change too.
+  const me = useConsole(selectMe);
+  const refusal = channelRefusal(me, 'rollout:return-to') ?? actionRefusal(me, 'set_share');
   return (
     <form
       className="return-to"
@@ -98,7 +103,7 @@ function ReturnTo({ view }: { view: RolloutView }) {
           ))}
         </select>
       </label>
-      <button type="submit" disabled={busy}>
+      <button type="submit" {...refused(refusal, busy)}>
         Return the ladder here
       </button>
       {error && <p className="form-error">{error}</p>}
@@ -109,6 +114,7 @@ function ReturnTo({ view }: { view: RolloutView }) {
 function Criteria({ criteria }: { criteria: CriterionView[] }) {
   const alerts = useConsole(selectAlerts);
   const openEmergency = useConsole((s) => s.openEmergency);
+  const me = useConsole(selectMe);
   return (
     <table className="criteria-table" aria-label="Promotion criteria">
       <thead>
@@ -143,6 +149,7 @@ function Criteria({ criteria }: { criteria: CriterionView[] }) {
                 {action && rule && (
                   <button
                     className="criterion-action"
+                    {...refused(actionRefusal(me, action.action))}
                     onClick={() => openEmergency({ action: action.action, reason: `${rule.rule.name}: ${action.text}`, origin: `rollout criterion "${c.label}"` })}
                   >
                     {action.text}
@@ -169,11 +176,12 @@ function Checks({ checks }: { checks: HumanCheck[] }) {
 
 function CheckDone({ check, index }: { check: HumanCheck; index: number }) {
   const { invoke, busy } = useInvoke();
+  const refusal = useRefusal('rollout:check');
   const done = check.done!;
   return (
     <span>
       ☑ <strong>{check.text}</strong>: {done.person}, <Time ms={done.at} form="clock" />: {done.note}{' '}
-      <button className="link" disabled={busy} aria-label={`Untick ${check.text}`} onClick={() => void invoke('rollout:check', { index, note: 'unticked', done: false })}>
+      <button className="link" {...refused(refusal, busy)} aria-label={`Untick ${check.text}`} onClick={() => void invoke('rollout:check', { index, note: 'unticked', done: false })}>
         Untick
       </button>
     </span>
@@ -184,6 +192,7 @@ function CheckForm({ check, index }: { check: HumanCheck; index: number }) {
   const [person, setPerson] = useState('');
   const [note, setNote] = useState('');
   const { invoke, error, busy } = useInvoke();
+  const refusal = useRefusal('rollout:check');
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (await invoke('rollout:check', { index, person: person || undefined, note, done: true })) setNote('');
@@ -193,7 +202,7 @@ function CheckForm({ check, index }: { check: HumanCheck; index: number }) {
       <strong>{check.text}</strong>
       <input aria-label="Checked by" placeholder="who checked (default: shift owner)" value={person} onChange={(e) => setPerson(e.target.value)} />
       <input aria-label="Note" placeholder="what was looked at" value={note} onChange={(e) => setNote(e.target.value)} />
-      <button type="submit" disabled={busy || note.trim() === ''}>
+      <button type="submit" {...refused(refusal, busy || note.trim() === '')}>
         Tick
       </button>
       {error && <p className="form-error">{error}</p>}
@@ -206,14 +215,19 @@ function Promote({ view }: { view: RolloutView }) {
   const [result, setResult] = useState<string | null>(null);
   const openEmergency = useConsole((s) => s.openEmergency);
   const paused = view.frozenWhy?.startsWith('Ramp paused') ?? false;
+  const me = useConsole(selectMe);
+  const promoteRefusal = channelRefusal(me, 'rollout:promote') ?? actionRefusal(me, 'set_share');
   if (view.next === null) return null;
   const next = view.stages[view.next]!;
   return (
     <div className="promote">
-      <button onClick={() => openEmergency({ action: paused ? 'resume' : 'pause_ramp', origin: 'the staged rollout panel' })}>{paused ? 'Resume the ramp' : 'Pause the ramp'}</button>
+      <button
+        {...refused(actionRefusal(me, paused ? 'resume' : 'pause_ramp'))}
+        onClick={() => openEmergency({ action: paused ? 'resume' : 'pause_ramp', origin: 'the staged rollout panel' })}
+      >{paused ? 'Resume the ramp' : 'Pause the ramp'}</button>
       <button
         className="primary"
-        disabled={!view.canPromote || busy || view.promoting}
+        {...refused(promoteRefusal, !view.canPromote || busy || view.promoting)}
         onClick={() =>
           void invoke('rollout:promote', {}).then((r) => {
             if (r) setResult(`${r.status === 'verified' ? 'Verified' : r.status === 'failed' ? 'Failed' : 'Not verified'}: ${r.text}`);

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   FAILURE_CATEGORIES,
   NAVIGATION_KEYS,
@@ -11,6 +11,7 @@ import {
 } from '../../../shared/sampling.js';
 import { formatUtc } from '../../../shared/time-format.js';
 import { formatTime } from '../common/Time.js';
+import { refused } from '../team/use-refusal.js';
 
 export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: number } | { kind: 'error'; message: string };
 
@@ -29,6 +30,7 @@ export function AnnotationPanel({
   onNavigate,
   canPrevious,
   canNext,
+  refusal = null,
 }: {
   annotation: Annotation | undefined;
   save: SaveState;
@@ -38,6 +40,8 @@ export function AnnotationPanel({
   onNavigate: (d: NavigationDirection) => void;
   canPrevious: boolean;
   canNext: boolean;
+  /** Why this operator's role may not annotate (team mode); the controls are then disabled with it as their title. */
+  refusal?: string | null;
 }) {
   const verdict = annotation?.verdict ?? null;
   const categories = annotation?.categories ?? [];
@@ -51,6 +55,7 @@ export function AnnotationPanel({
             className={`verdict verdict-${v.verdict}`}
             aria-pressed={verdict === v.verdict}
             aria-keyshortcuts={v.key}
+            {...refused(refusal)}
             onClick={() => onVerdict(v.verdict)}
           >
             {v.label} <kbd>{keyLabel(v.key)}</kbd>
@@ -64,14 +69,14 @@ export function AnnotationPanel({
             className="category"
             aria-pressed={categories.includes(c.id)}
             aria-keyshortcuts={c.key}
-            title={c.hint}
+            {...refused(refusal, false, c.hint)}
             onClick={() => onCategory(c.id)}
           >
             <kbd>{c.key}</kbd> {c.label}
           </button>
         ))}
       </div>
-      <NotesField initial={annotation?.note ?? ''} onChange={onNote} />
+      <NotesField initial={annotation?.note ?? ''} onChange={onNote} refusal={refusal} />
       <div className="navigation" role="group" aria-label="Move between calls">
         {NAVIGATION_IN_ORDER.map((n) => (
           <button
@@ -97,12 +102,19 @@ export function AnnotationPanel({
  * the newest text next), so a crash a moment later loses nothing typed before the last request.
  * Escape leaves the field, giving the keys back to the shortcuts.
  */
-function NotesField({ initial, onChange }: { initial: string; onChange: (note: string) => void }) {
+function NotesField({ initial, onChange, refusal }: { initial: string; onChange: (note: string) => void; refusal: string | null }) {
   const [draft, setDraft] = useState(initial);
+  // Another reviewer's note on this call shows as it is saved, unless this field is being typed in.
+  const field = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (document.activeElement !== field.current) setDraft(initial);
+  }, [initial]);
   return (
     <label className="notes">
       Notes <span className="muted hint">(saved as you type · Esc leaves the field)</span>
       <textarea
+        ref={field}
+        {...refused(refusal)}
         value={draft}
         maxLength={NOTE_MAX_CHARS}
         rows={4}

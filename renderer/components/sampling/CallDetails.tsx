@@ -4,6 +4,7 @@ import { PII_KIND_LABELS } from '../../../shared/pii-kinds.js';
 import { FAILURE_SIGNALS, failureSignals } from '../../../shared/sampling.js';
 import { Time } from '../common/Time.js';
 import { callOffset } from './call-offset.js';
+import { refused, useRefusal } from '../team/use-refusal.js';
 
 /** What the record says about the call as a whole: who, when, how it ended, and what went wrong. */
 export function CallDetails({
@@ -87,6 +88,7 @@ const LOOKED_FOR = Object.values(PII_KIND_LABELS).join(', ');
 
 function PiiControl({ maskedItems, revealed, onReveal }: { maskedItems: number | undefined; revealed: boolean; onReveal: () => void }) {
   const [confirming, setConfirming] = useState(false);
+  const refusal = useRefusal('sampling:reveal');
   if (revealed) {
     return (
       <p className="pii-note pii-revealed" role="status">
@@ -122,7 +124,9 @@ function PiiControl({ maskedItems, revealed, onReveal }: { maskedItems: number |
           <button onClick={() => setConfirming(false)}>Cancel</button>
         </>
       ) : (
-        <button onClick={() => setConfirming(true)}>Reveal personal data</button>
+        <button {...refused(refusal)} onClick={() => setConfirming(true)}>
+          Reveal personal data
+        </button>
       )}
     </div>
   );

@@ -4,6 +4,7 @@ import { SAMPLE_SIZE, SeedSchema } from '../../../shared/sampling.js';
 import { useConsole } from '../../state/store.js';
 import { fromFieldValue, toFieldValue } from '../common/Time.js';
 import { invoke } from '../../bridge/invoke.js';
+import { refused, useRefusal } from '../team/use-refusal.js';
 
 type RangeChoice = 'launch' | 'custom';
 
@@ -18,6 +19,7 @@ export function DrawSampleForm({ onDrawn }: { onDrawn: (item: SessionListItem) =
   const [overweight, setOverweight] = useState(false);
   const [seed, setSeed] = useState('');
   const [busy, setBusy] = useState(false);
+  const refusal = useRefusal('sampling:start');
   const [error, setError] = useState<string | null>(null);
 
   const chooseRange = (choice: RangeChoice) => {
@@ -154,7 +156,7 @@ export function DrawSampleForm({ onDrawn }: { onDrawn: (item: SessionListItem) =
           {error}
         </p>
       )}
-      <button type="submit" className="primary" disabled={busy}>
+      <button type="submit" className="primary" {...refused(refusal, busy)}>
         {busy ? 'Drawing…' : 'Draw sample'}
       </button>
     </form>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { BridgeRequest } from '../../../shared/bridge.js';
 import { invoke } from '../../bridge/invoke.js';
+import { refused, useRefusal } from '../team/use-refusal.js';
 
 type Kind = BridgeRequest<'sampling:export'>['kind'];
 
@@ -14,6 +15,7 @@ const EXPORTS: { kind: Kind; label: string }[] = [
 export function ExportPanel({ sessionId }: { sessionId: string }) {
   const [unmasked, setUnmasked] = useState(false);
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const refusal = useRefusal('sampling:export');
 
   const download = async (kind: Kind) => {
     setMessage(null);
@@ -37,13 +39,13 @@ export function ExportPanel({ sessionId }: { sessionId: string }) {
       <h2>Export</h2>
       <div className="export-buttons">
         {EXPORTS.map((x) => (
-          <button key={x.kind} onClick={() => void download(x.kind)}>
+          <button key={x.kind} {...refused(refusal)} onClick={() => void download(x.kind)}>
             {x.label}
           </button>
         ))}
       </div>
       <label className="inline">
-        <input type="checkbox" checked={unmasked} onChange={(e) => setUnmasked(e.target.checked)} />
+        <input type="checkbox" checked={unmasked} {...refused(refusal)} onChange={(e) => setUnmasked(e.target.checked)} />
         Include personal data <span className="muted hint">(recorded in the audit log)</span>
       </label>
       {message && (

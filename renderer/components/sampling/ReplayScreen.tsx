@@ -10,6 +10,8 @@ import {
   type Verdict,
 } from '../../../shared/sampling.js';
 import { useConsole } from '../../state/store.js';
+import { POLL_WITHOUT_REVISIONS_MS, selectHasRevisions, selectSessionRevision } from '../../state/team.js';
+import { useRefusal } from '../team/use-refusal.js';
 import { AnnotationPanel, type SaveState } from './AnnotationPanel.js';
 import { AnnotationSaver, type AnnotationChange } from './annotation-saver.js';
 import { CallDetails } from './CallDetails.js';
@@ -64,6 +66,51 @@ export function ReplayScreen({ sessionId }: { sessionId: string }) {
     void load();
   }, [load]);
 
+  /*
+   * Another reviewer's annotations reach this screen with the push after they are saved: the
+   * session is read again when its counter moves. What this reviewer has changed and not yet
+   * seen saved stays as typed: a read that overlaps a local change is dropped, and made again
+   * once the saver is idle.
+   */
+  const edits = useRef(0);
+  const saverRef = useRef<AnnotationSaver | null>(null);
+  const behind = useRef(false);
+  const refresh = useCallback(async () => {
+    if (saverRef.current?.busy) {
+      behind.current = true;
+      return;
+    }
+    const before = edits.current;
+    try {
+      const d = await invoke('sampling:session', { sessionId });
+      if (edits.current !== before || saverRef.current?.busy) {
+        behind.current = true;
+        return;
+      }
+      behind.current = false;
+      setDetail(d);
+      setAnnotations(Object.fromEntries(d.annotations.map((a) => [a.callId, a])));
+      setSummary(d.summary);
+    } catch {
+      // The next change, push or poll reads it again.
+    }
+  }, [sessionId]);
+  const refreshRef = useRef(refresh);
+  refreshRef.current = refresh;
+  const revision = useConsole(selectSessionRevision(sessionId));
+  const hasRevisions = useConsole(selectHasRevisions);
+  const seenRevision = useRef(revision);
+  useEffect(() => {
+    if (revision === null || revision === seenRevision.current) return;
+    seenRevision.current = revision;
+    void refresh();
+  }, [revision, refresh]);
+  useEffect(() => {
+    if (hasRevisions) return;
+    const timer = setInterval(() => void refresh(), POLL_WITHOUT_REVISIONS_MS);
+    return () => clearInterval(timer);
+  }, [hasRevisions, refresh]);
+
   const calls = detail?.stored.calls ?? [];
   const index = Math.min(callIndex ?? 0, Math.max(0, calls.length - 1));
   const current = calls[index];
@@ -83,6 +130,7 @@ export function ReplayScreen({ sessionId }: { sessionId: string }) {
           setAnnotations((all) => ({ ...all, [saved.annotation.callId]: saved.annotation }));
           setSummary(saved.summary);
           setSave({ kind: 'saved', at: Date.now() });
+          if (behind.current) void refreshRef.current();
         },
         failed: (e) => {
           setSave({ kind: 'error', message: e.message });
@@ -91,8 +139,11 @@ export function ReplayScreen({ sessionId }: { sessionId: string }) {
       }),
     [load],
   );
+  saverRef.current = saver;
+  const annotateRefusal = useRefusal('sampling:annotate');
   const annotate = useCallback(
     (id: string, change: AnnotationChange) => {
+      edits.current += 1;
       setAnnotations((all) => {
         const prior = all[id];
         const base: Annotation = prior ?? { sessionId, callId: id, verdict: null, categories: [], note: '', updatedAt: '', updatedBy: '' };
@@ -122,6 +173,8 @@ export function ReplayScreen({ sessionId }: { sessionId: string }) {
   act.current = (key: string) => {
     const action = samplingKeyAction(key);
     if (!action || !callId) return false;
+    // A role that may not annotate still moves between calls; its verdict and category keys do nothing.
+    if (action.kind !== 'navigate' && annotateRefusal !== null) return false;
     if (action.kind === 'navigate') navigate(action.direction);
     else if (action.kind === 'verdict') setVerdict(action.verdict);
     else toggleCategory(action.category);
@@ -222,6 +275,7 @@ export function ReplayScreen({ sessionId }: { sessionId: string }) {
             onNavigate={navigate}
             canPrevious={index > 0}
             canNext={index < calls.length - 1}
+            refusal={annotateRefusal}
           />
           {summary && <SummaryPanel summary={summary} />}
           <ExportPanel sessionId={sessionId} />

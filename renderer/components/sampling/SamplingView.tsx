@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SessionDetail, SessionListItem } from '../../../shared/bridge.js';
 import { useConsole } from '../../state/store.js';
+import { POLL_WITHOUT_REVISIONS_MS, selectHasRevisions, selectSamplingRevision } from '../../state/team.js';
 import { DrawSampleForm } from './DrawSampleForm.js';
 import { ReplayScreen } from './ReplayScreen.js';
 import { SessionList } from './SessionList.js';
@@ -16,23 +17,34 @@ export function SamplingView() {
 
 function SamplingOverview() {
   const sessionCount = useConsole((s) => s.snapshot?.sampling.sessions ?? 0);
+  // Any session drawn or annotated, by anyone: the list's progress follows within one push.
+  const revision = useConsole(selectSamplingRevision);
+  const hasRevisions = useConsole(selectHasRevisions);
   const open = useConsole((s) => s.openReplay);
   const lastDrawn = useConsole((s) => s.lastDrawn);
   const setLastDrawn = useConsole((s) => s.setLastDrawn);
   const [sessions, setSessions] = useState<SessionListItem[] | null>(null);
   const [drawn, setDrawn] = useState<SessionDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Kept apart from the draw's error: the next read of the list that works takes it back.
+  const [listError, setListError] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     try {
       setSessions(await invoke('sampling:sessions', {}));
+      setListError(null);
     } catch (e) {
-      setError((e as Error).message);
+      setListError((e as Error).message);
     }
   }, []);
   useEffect(() => {
     void load();
-  }, [load, sessionCount]);
+  }, [load, sessionCount, revision]);
+  useEffect(() => {
+    if (hasRevisions) return;
+    const timer = setInterval(() => void load(), POLL_WITHOUT_REVISIONS_MS);
+    return () => clearInterval(timer);
+  }, [load, hasRevisions]);
 
   useEffect(() => {
     if (!lastDrawn) return;
@@ -69,6 +81,11 @@ function SamplingOverview() {
       {error && (
         <p role="alert" className="sampling-error">
           {error}
+        </p>
+      )}
+      {listError && (
+        <p role="alert" className="sampling-error">
+          {listError}
         </p>
       )}
       <SessionList sessions={sessions} onOpen={(s) => open(s.id)} />

@@ -1,5 +1,6 @@
 import type { SessionListItem } from '../../../shared/bridge.js';
 import { useInvoke } from '../../bridge/use-invoke.js';
+import { refused, useRefusal } from '../team/use-refusal.js';
 import { Time } from '../common/Time.js';
 
 export function progressText(p: { annotated: number; total: number }): string {
@@ -9,6 +10,7 @@ export function progressText(p: { annotated: number; total: number }): string {
 /** Every sampling session, newest first, each resumable where it was left, and drawn again from its own pool on request. */
 export function SessionList({ sessions, onOpen }: { sessions: SessionListItem[] | null; onOpen: (s: SessionListItem) => void }) {
   const { invoke, error, busy } = useInvoke();
+  const refusal = useRefusal('sampling:redraw');
   const redraw = async (s: SessionListItem) => {
     const item = await invoke('sampling:redraw', { sessionId: s.id, name: `${s.name} (redrawn)` });
     if (item) onOpen(item);
@@ -66,10 +68,9 @@ export function SessionList({ sessions, onOpen }: { sessions: SessionListItem[] 
                     </button>{' '}
                     {s.pool && (
                       <button
-                        disabled={busy}
+                        {...refused(refusal, busy, 'Draws the same calls again from the same pool snapshot, as a new session with annotations of its own')}
                         onClick={() => void redraw(s)}
                         aria-label={`Redraw with this seed: ${s.name}`}
-                        title="Draws the same calls again from the same pool snapshot, as a new session with annotations of its own"
                       >
                         Redraw with this seed
                       </button>

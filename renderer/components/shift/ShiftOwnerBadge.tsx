@@ -3,10 +3,20 @@ import { selectOperator } from '../../state/snapshot.js';
 import { useConsole } from '../../state/store.js';
 import { Time } from '../common/Time.js';
 import { useInvoke } from '../../bridge/use-invoke.js';
+import { selectTeamMode } from '../../state/team.js';
+import { TeamShiftBadge } from '../team/TeamShift.js';
 import './shift.css';
 
-/** The current shift owner on every screen; every action is stamped with this name. */
+/**
+ * The current shift owner on every screen; every action is stamped with this name. On one desk
+ * the owner is set by name; in team mode the shift passes by handover between signed-in operators.
+ */
 export function ShiftOwnerBadge() {
+  const team = useConsole(selectTeamMode);
+  return team ? <TeamShiftBadge /> : <SingleDeskShiftOwner />;
+}
+
+function SingleDeskShiftOwner() {
   const owner = useConsole(selectOperator);
   const [editing, setEditing] = useState(false);
   return (
