@@ -171,10 +171,9 @@ export interface ConsoleSnapshot {
   team: TeamView | null;
   /**
    * Counters for what the page fetches by request rather than receives here, so every window
-   * fetches it again within one push of a change, whoever made it. Optional until the core sets
-   * it: without it the page falls back to asking every few seconds.
+   * fetches it again within one push of a change, whoever made it.
    */
-  revisions?: DataRevisions;
+  revisions: DataRevisions;
   generatedAt: number;
 }
 

@@ -102,6 +102,7 @@ export class ConsoleService {
   private routing: RoutingView = { state: null, source: null, observedAt: null, error: null };
   private readonly marksWrites = new Serial();
   private pushScheduled = false;
+  private tokenRevision = 0;
 
   /** Opens the launch's records (the audit chain checked, each feature's state read back), ready to start. */
   static async open(options: ConsoleServiceOptions): Promise<ConsoleService> {
@@ -163,7 +164,9 @@ export class ConsoleService {
           };
     return async (channel, request) => {
       try {
-        return await run(channel, request);
+        const result = await run(channel, request);
+        if (channel === 'routing:set-token') this.tokenRevision += 1;
+        return result;
       } finally {
         // A change reaches every other window now rather than at the next tick.
         if (isBridgeChannel(channel) && CHANNEL_ACCESS[channel] !== 'read') this.pushSoon();
@@ -360,6 +363,7 @@ export class ConsoleService {
       rollout: this.opened().rollout.view(),
       hasRunbook: hasAnyRunbook(this.options.config),
       team: this.team.view(),
+      revisions: { audit: this.audit.lastEntry?.seq ?? 0, ...this.sampling.revisions(), routingToken: this.tokenRevision },
       generatedAt: this.now(),
     };
   }

@@ -43,6 +43,8 @@ export class SamplingFeature implements Feature {
   private lastRetentionCheck = Number.NEGATIVE_INFINITY;
   /** When each (session, call, operator) last saved a change to the note alone. */
   private readonly lastNoteSave = new Map<string, number>();
+  /** Moves with each draw and annotation, so every screen showing a session fetches it again. */
+  private readonly revision = { sampling: 0, sessions: new Map<string, number>() };
 
   /**
    * `pii` says how unmasked originals are kept: by default from the environment (a key or a key
@@ -76,12 +78,14 @@ export class SamplingFeature implements Feature {
         const createdBy = this.ctx.operator();
         const stored = await startSamplingSession(this.kept.sampler, this.sessions, request, createdBy, undefined, this.ctx.now);
         await this.auditDraw(stored.session, 'Drew');
+        this.revision.sampling += 1;
         return this.listItem(stored.session);
       },
       'sampling:redraw': async ({ sessionId, name }) => {
         const createdBy = this.ctx.operator();
         const stored = await redrawSession(this.sessions, sessionId, name, createdBy);
         await this.auditDraw(stored.session, `Redrew (from session ${sessionId})`);
+        this.revision.sampling += 1;
         return this.listItem(stored.session);
       },
       'sampling:sessions': () => this.sessions.list().map((s) => this.listItem(s)),
@@ -103,6 +107,8 @@ export class SamplingFeature implements Feature {
         const updatedBy = this.ctx.operator();
         const stored = this.stored(patch.sessionId);
         const annotation = await this.sessions.annotate({ ...patch, updatedBy });
+        this.revision.sampling += 1;
+        this.revision.sessions.set(patch.sessionId, (this.revision.sessions.get(patch.sessionId) ?? 0) + 1);
         const saved: AnnotationSaved = {
           annotation,
           progress: this.sessions.progress(stored.session.id),
@@ -162,6 +168,10 @@ export class SamplingFeature implements Feature {
       span: this.firstHour === null ? null : { from: this.firstHour * HOUR_MS, to: end },
       problem: this.keptWriteProblem() ?? this.keepProblem ?? this.problem,
     };
+  }
+
+  revisions(): { sampling: number; samplingSessions: Record<string, number> } {
+    return { sampling: this.revision.sampling, samplingSessions: Object.fromEntries(this.revision.sessions) };
   }
 
   private keptWriteProblem(): string | null {
