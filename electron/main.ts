@@ -161,17 +161,24 @@ async function start(): Promise<void> {
 
   const tokens = openRoutingTokenStore(dataDir, options.routingToken);
   // With a team server the desk shows the team's console, and acts alone only when it is unreachable.
-  const core = teamServer
-    ? await openTeamDesk({
-        teamServer,
-        dataDir,
-        config: options.config,
-        tokens,
-        splitterToken: options.splitterToken,
-        printToPdf,
-        log: (line) => process.stderr.write(`launch console (team): ${line}\n`),
-      })
-    : await openLocalConsole(options, dataDir, tokens);
+  let core: DeskCore;
+  try {
+    core = teamServer
+      ? await openTeamDesk({
+          teamServer,
+          dataDir,
+          config: options.config,
+          tokens,
+          splitterToken: options.splitterToken,
+          printToPdf,
+          log: (line) => process.stderr.write(`launch console (team): ${line}\n`),
+        })
+      : await openLocalConsole(options, dataDir, tokens);
+  } catch (e) {
+    // The folder is free again for the next start, which the operator makes once told why.
+    lock.release();
+    throw e;
+  }
   for (const channel of BRIDGE_CHANNELS) {
     ipcMain.handle(channel, (event, request: unknown) => {
       const frame = event.senderFrame;
