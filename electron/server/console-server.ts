@@ -8,7 +8,8 @@ import type { ConsolePush } from '../../shared/bridge.js';
 import { BRIDGE_REQUESTS } from '../../shared/bridge.js';
 import type { ConsoleSnapshot } from '../../shared/console-state.js';
 import { ConfigError, type LaunchConfig } from '../../shared/config.js';
-import type { TeamConfig, TeamHealth } from '../../shared/team.js';
+import type { RoutingState } from '../../shared/protocol.js';
+import type { OfflineMerge, TeamConfig, TeamHealth } from '../../shared/team.js';
 import { AuditLog } from '../core/audit/audit-log.js';
 import { ConsoleService, type ConsoleServiceOptions } from '../core/console-service.js';
 import type { Actor } from '../core/engine/acting-operator.js';
@@ -25,6 +26,7 @@ import { Leadership } from './leadership.js';
 import { RefusalAudit } from './refusal-audit.js';
 import { RequestRelay } from './request-relay.js';
 import { serverAddress } from './server-address.js';
+import { InstanceAlone } from './instance-alone.js';
 import { handleSignIn } from './signin-routes.js';
 import { SnapshotFeed } from './snapshot-feed.js';
 import { attachTeamSocket } from './team-socket.js';
@@ -40,6 +42,8 @@ export interface ConsoleServerOptions extends Pick<ConsoleServiceOptions, 'strea
   port?: number;
   /** This instance's name in the team's health view; by default the machine's name and the process id. */
   instanceId?: string;
+  /** Where this instance keeps what it must keep locally (the journal of actions taken while the database was away). */
+  dataDir?: string;
 }
 
 export interface ConsoleServer {
@@ -112,17 +116,30 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const listeners = new Set<(push: ConsolePush) => void>();
   let lastSnapshot: ConsoleSnapshot | null = null;
   let leaderId: string | null = null;
+  let alone: InstanceAlone | null = null;
   const health = (): TeamHealth => ({
     instance: instanceId,
     leader: leaderId,
     database: bus.health,
-    actingAlone: null,
-    journaledAlone: 0,
+    actingAlone: bus.health.reachable ? null : { since: bus.health.since ?? now(), why: `the team's database cannot be reached (${bus.health.problem ?? 'no answer'})` },
+    journaledAlone: alone?.journaled ?? 0,
   });
-  const withHealth = (snapshot: ConsoleSnapshot): ConsoleSnapshot => ({
-    ...snapshot,
-    team: { present: presence.list(), handover: snapshot.team?.handover ?? null, health: health() },
-  });
+  /**
+   * This instance's health on the snapshot; a snapshot not fresh from a leader here says its data
+   * is not live (its age keeps growing), and shows an action taken alone since.
+   */
+  const withHealth = (snapshot: ConsoleSnapshot): ConsoleSnapshot => {
+    const team = { present: presence.list(), handover: snapshot.team?.handover ?? null, health: health() };
+    if (service || (bus.health.reachable && leaderId)) return { ...snapshot, team };
+    const { stream, actions } = snapshot;
+    const took = alone?.lastOutcome;
+    return {
+      ...snapshot,
+      team,
+      stream: { ...stream, phase: stream.phase === 'live' ? 'stale' : stream.phase, dataAgeMs: stream.lastEventAt === null ? null : Math.max(0, now() - stream.lastEventAt) },
+      actions: took && took.at > (actions.lastOutcomeAt ?? 0) ? { ...actions, lastOutcome: took.outcome, lastOutcomeAt: took.at } : actions,
+    };
+  };
   const deliver = (push: ConsolePush) => {
     if (push.kind === 'snapshot') lastSnapshot = push.snapshot;
     const out: ConsolePush = push.kind === 'snapshot' ? { kind: 'snapshot', snapshot: withHealth(push.snapshot) } : push;
@@ -211,6 +228,25 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   }
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : port;
+  const desk = `${hostname()}:${port}`;
+  try {
+    alone = await InstanceAlone.open({
+      dir: join(options.dataDir ?? join(process.cwd(), '.launch-data', `${launchId}-server`), 'alone', desk.replace(/[^A-Za-z0-9_.-]+/g, '-')),
+      config,
+      team,
+      desk: `console server ${desk}`,
+      routingToken: options.routingToken,
+      splitterToken: options.splitterToken,
+      now,
+      notify: (push) => deliver(push),
+    });
+  } catch (e) {
+    await new Promise<void>((r) => server.close(() => r()));
+    await bus.stop();
+    await audit.close().catch(() => undefined);
+    await closeStores();
+    throw e;
+  }
   const own = serverAddress(team.host, port, secure, team.publicUrl);
   const refusals = new RefusalAudit((entry) => void appendAudit(entry).catch(() => undefined), now);
   const refused = (req: IncomingMessage, why: string) =>
@@ -239,6 +275,24 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     });
   });
 
+  const aloneReason = () => ({ since: bus.health.since ?? now(), why: `the team's database cannot be reached (${bus.health.problem ?? 'no answer'})` });
+  // What this instance took alone goes to the team's log as soon as a leader can take it.
+  const systemActor: Actor = { name: `console server ${instanceId}`, role: 'admin', sessionEndsAt: Number.MAX_SAFE_INTEGER, connectionId: `server-${instanceId}` };
+  const mergeAlone = async () => {
+    if (!alone || alone.journaled === 0 || !bus.health.reachable) return;
+    const leader = service;
+    if (!leader && !leaderId) return;
+    await alone.merge(async (request) =>
+      (leader ? await leader.dispatcherFor(systemActor)('team:merge-offline', request) : await relay.ask(systemActor, 'team:merge-offline', request, 30_000)) as OfflineMerge,
+    );
+  };
+  const actAlone = async (actor: Actor, channel: unknown, request: unknown, before: RoutingState | null): Promise<unknown> => {
+    try {
+      return await alone!.dispatch(actor, channel, request, aloneReason(), before);
+    } finally {
+      if (lastSnapshot) deliver({ kind: 'snapshot', snapshot: lastSnapshot });
+    }
+  };
   const dispatch = async (actor: Actor, channel: unknown, request: unknown): Promise<unknown> => {
     // Which screen a window shows is this instance's to keep: it holds the window.
     if (channel === 'team:presence') {
@@ -247,11 +301,15 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       presence.showing(actor.connectionId, parsed.data.screen);
       return { ok: true };
     }
+    if (alone?.knows(channel, request)) return actAlone(actor, channel, request, null);
     const leader = service;
-    if (leader) return leader.dispatcherFor(actor)(channel, request);
+    if (leader && bus.health.reachable) return leader.dispatcherFor(actor)(channel, request);
     if (channel === 'console:snapshot' && lastSnapshot) return withHealth(lastSnapshot);
     if (!bus.health.reachable) {
-      throw new Error(`The team's database cannot be reached (${bus.health.problem ?? 'no answer'}): this window shows the launch as last seen, and nothing can be saved until it is back.`);
+      if (alone && (channel === 'routing:prepare' || channel === 'routing:execute')) {
+        return actAlone(actor, channel, request, lastSnapshot?.routing.state ?? null);
+      }
+      throw new Error(`The team's database cannot be reached (${bus.health.problem ?? 'no answer'}): this window shows the launch as last seen, and nothing can be saved until it is back; Pause ramp, Route to fallback and Stop all still act, alone.`);
     }
     if (!leaderId) throw new Error('No console-server instance leads the launch at this moment (one takes over within seconds): try again shortly.');
     return relay.ask(actor, String(channel), request, config.routing.deadlineMs + 15_000);
@@ -285,9 +343,12 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       leaderId = service ? instanceId : (lead.rows[0]?.instance_id ?? null);
       await presence.sync();
       await directory.refresh();
+      await mergeAlone();
     } catch {
       // The bus's connection says whether the database is reachable; the next beat tries again.
     }
+    // With no leader's snapshots coming, the windows still see the data's age grow and what was done alone.
+    if (!service && (!bus.health.reachable || !leaderId) && lastSnapshot) deliver({ kind: 'snapshot', snapshot: lastSnapshot });
     socket.sweep();
   };
   let beating = true;
@@ -323,6 +384,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       relay.serve(null);
       if (s) await s.stop();
       await leadership.stop();
+      await alone?.close();
       await pool.query('DELETE FROM console_instances WHERE launch_id = $1 AND instance_id = $2', [launchId, instanceId]).catch(() => undefined);
       await bus.stop();
       await audit.close().catch(() => undefined);

@@ -7,8 +7,9 @@ import { startTeamServer, type TeamClient, type TeamFixture } from '../support/t
 
 /**
  * The team's database crashes mid-launch and comes back: what was acknowledged is all there, what
- * could not be saved was refused and said so, every window said the database was down, and the
- * launch goes on afterwards.
+ * could not be saved was refused and said so, every window said the database was down, an
+ * emergency action taken meanwhile acted alone and joined the team's log afterwards with its
+ * original time and hash, and the launch goes on.
  */
 
 let cluster: ThrowawayCluster;
@@ -58,15 +59,39 @@ describe('the team database restarted mid-launch', () => {
     await rae.waitFor((s) => s.team?.health?.database.reachable === false, 5_000);
     // Nothing can be saved: the reviewer is told, not shown it as kept.
     await expect(rae.invoke('known-issue:upsert', { title: 'Written while the database was down' })).rejects.toThrow(/database|connect|ECONNREFUSED|terminat/i);
-    // The launch as last seen is still on screen.
-    expect((await olu.invoke('console:snapshot', {})).launchName).toBeTruthy();
+    // The launch as last seen is still on screen, not claimed live.
+    const seen = await olu.invoke('console:snapshot', {});
+    expect(seen.launchName).toBeTruthy();
+    expect(seen.stream.phase).not.toBe('live');
+    expect(seen.team?.health?.actingAlone?.why).toMatch(/database cannot be reached/);
+    // An emergency action still acts, alone, straight through the provider, read back.
+    const appliedBefore = sim.appliedActions;
+    const prepared = await olu.invoke('routing:prepare', { action: 'pause_ramp' });
+    const paused = await olu.invoke('routing:execute', { intentId: prepared.intent.id, reason: 'latency climbing while the database is down' });
+    expect(paused.status).toBe('verified');
+    expect(paused.knownText).toMatch(/alone/i);
+    expect(sim.appliedActions).toBe(appliedBefore + 1);
+    await olu.waitFor((s) => s.team?.health?.journaledAlone === 1, 3000);
+    // What changes the launch's course waits for the team.
+    await expect(olu.invoke('routing:prepare', { action: 'rollback' })).rejects.toThrow(/Refused|only|alone/);
+    await expect(rae.invoke('routing:prepare', { action: 'pause_ramp' })).rejects.toThrow(/reviewer/);
 
     await cluster.start();
     await olu.waitFor((s) => s.team?.health?.database.reachable === true && s.team.health.leader === t.server.instanceId, 30_000);
     const after = await rae.invoke('known-issue:upsert', { title: 'Issue after the restart' });
     acknowledged.push(after.title);
 
-    const kept = (await entries()).filter((e) => e.type === 'known_issue').map((e) => e.summary);
+    // The action taken alone is now in the team's log, with its original time and hash, once.
+    await olu.waitFor((s) => s.team?.health?.journaledAlone === 0, 15_000);
+    const all = await entries();
+    const alone = all.filter((e) => (e.data as { offline?: unknown }).offline !== undefined);
+    expect(alone).toHaveLength(1);
+    expect(alone[0]?.operator).toBe('Olu');
+    expect(alone[0]?.summary).toMatch(/Taken while cut off from the team/);
+    const offline = (alone[0]?.data as { offline: { ts: string; hash: string } }).offline;
+    expect(Date.parse(offline.ts)).toBeLessThan(Date.parse(alone[0]!.ts));
+    expect(offline.hash).toMatch(/^[0-9a-f]{64}$/);
+    const kept = all.filter((e) => e.type === 'known_issue').map((e) => e.summary);
     for (const title of acknowledged) expect(kept.some((s) => s.includes(title))).toBe(true);
     expect(kept.some((s) => s.includes('Written while the database was down'))).toBe(false);
     const snap = await olu.invoke('console:snapshot', {});
