@@ -343,6 +343,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       leaderId = service ? instanceId : (lead.rows[0]?.instance_id ?? null);
       await presence.sync();
       await directory.refresh();
+      if (service) await relay.sweep();
       await mergeAlone();
     } catch {
       // The bus's connection says whether the database is reachable; the next beat tries again.

@@ -48,7 +48,7 @@ export class RequestRelay {
     });
     await this.bus.publish({ kind: 'request', id });
     await answered;
-    const row = await this.pool.query<{ ok: boolean; result: string }>('SELECT ok, result FROM console_requests WHERE id = $1', [id]);
+    const row = await this.pool.query<{ ok: boolean; result: string }>('DELETE FROM console_requests WHERE id = $1 RETURNING ok, result', [id]);
     const done = row.rows[0];
     if (!done) throw new Error('the answer to this request was lost');
     if (!done.ok) throw new Error(done.result);
@@ -77,7 +77,11 @@ export class RequestRelay {
       .query<{ id: string }>(`SELECT id FROM console_requests WHERE launch_id = $1 AND claimed_by IS NULL AND created_at > now() - make_interval(secs => $2)`, [this.launchId, STALE_SEC])
       .catch(() => ({ rows: [] as { id: string }[] }));
     for (const r of rows.rows) void this.run(r.id);
-    await this.pool.query(`DELETE FROM console_requests WHERE launch_id = $1 AND created_at < now() - interval '10 minutes'`, [this.launchId]).catch(() => undefined);
+  }
+
+  /** Drops the requests whose asker stopped waiting long ago (its instance died, say): the table stays small. */
+  async sweep(): Promise<void> {
+    await this.pool.query(`DELETE FROM console_requests WHERE launch_id = $1 AND created_at < now() - interval '5 minutes'`, [this.launchId]);
   }
 
   private async run(id: string): Promise<void> {

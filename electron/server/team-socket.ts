@@ -41,6 +41,16 @@ interface Open {
  */
 export function attachTeamSocket(server: Server, deps: TeamSocketDeps): { wss: WebSocketServer; sweep(): void } {
   const open = new Set<Open>();
+  // One push goes to every window: it is written out once, not once per window.
+  const frames = new WeakMap<ConsolePush, string>();
+  const framed = (push: ConsolePush): string => {
+    let text = frames.get(push);
+    if (text === undefined) {
+      text = JSON.stringify({ type: 'push', push });
+      frames.set(push, text);
+    }
+    return text;
+  };
   const wss = new WebSocketServer({
     server,
     path: BRIDGE_PATH,
@@ -81,7 +91,9 @@ export function attachTeamSocket(server: Server, deps: TeamSocketDeps): { wss: W
     const send = sender(ws);
     const dispatch: BridgeDispatch = (channel, request) => deps.dispatch(actor, channel, request);
     deps.connected(actor);
-    const unsubscribe = deps.subscribe((push) => send({ type: 'push', push }));
+    const unsubscribe = deps.subscribe((push) => {
+      if (ws.readyState === ws.OPEN) ws.send(framed(push));
+    });
     send({ type: 'ready' });
     ws.on('message', async (data) => {
       const read = readFrame(data);
