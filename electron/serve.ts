@@ -4,7 +4,7 @@ import { parseFlags, resolveLaunchOptions } from './core/launch-options.js';
 import { startConsoleServer } from './server/console-server.js';
 import { RENDERER_DIR } from './web-host.js';
 
-/** `npm run serve -- --config launch.json [--port N]`: the console server a team shares. */
+/** `npm run serve -- --config launch.json [--port N] [--data-dir DIR]`: the console server a team shares. */
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const options = resolveLaunchOptions(argv, process.env);
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     routingToken: options.routingToken,
     splitterToken: options.splitterToken,
     ...(portFlag !== undefined ? { port: options.port } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   });
   process.stdout.write(`Launch Console server at ${server.url} (launch "${options.config.launchName}"); add operators with npm run team -- add NAME --role ROLE\n`);
   const shutdown = () => void server.close().then(() => process.exit(0));
