@@ -7,6 +7,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { BRIDGE_CHANNELS, PUSH_CHANNEL } from '../../shared/bridge-channels.js';
 import { record } from '../support/fake-electron.js';
 
+/** A loaded machine starts the desk and its connection slower than vitest's one-second default. */
+const WAIT = { timeout: 15_000 };
+
 vi.mock('electron', async () => (await import('../support/fake-electron.js')).electron);
 vi.mock('electron-store', async () => ({ default: (await import('../support/fake-electron.js')).FakeElectronStore }));
 
@@ -112,14 +115,14 @@ async function startDesk(teamServer: string, more: string[] = []): Promise<void>
   await import('../../electron/main.js');
   await vi.waitFor(() => {
     if (record.exitCodes.length === 0) expect(record.windows[0]?.loaded).toHaveLength(1);
-  });
+  }, WAIT);
 }
 
 async function stopDesk(): Promise<void> {
   if (!record.appListeners.has('window-all-closed')) return;
   const quits = record.quit;
   record.emitApp('window-all-closed');
-  await vi.waitFor(() => expect(record.quit).toBeGreaterThan(quits));
+  await vi.waitFor(() => expect(record.quit).toBeGreaterThan(quits), WAIT);
 }
 
 function invoke(channel: string, request: unknown, url = APP_PAGE) {
@@ -148,7 +151,7 @@ describe('desktop shell as a desk of a team (electron/main.ts --team-server)', (
   it('signs in with the link as a browser does, keeps the cookie sealed with safeStorage, and shows the team server over the same bridge', async () => {
     await startDesk(`${team.origin}/signin?code=good-code`);
     expect(team.codesSpent).toEqual(['good-code']);
-    await vi.waitFor(() => expect(team.handshakes).toContainEqual({ cookie: COOKIE, origin: team.origin }));
+    await vi.waitFor(() => expect(team.handshakes).toContainEqual({ cookie: COOKIE, origin: team.origin }), WAIT);
 
     // The cookie is kept, encrypted: never in the clear on disk.
     const stored = readFileSync(join(dataDir, 'team-session.bin'), 'utf8');
@@ -199,14 +202,14 @@ describe('desktop shell as a desk of a team (electron/main.ts --team-server)', (
 
     record.reset();
     await startDesk(team.origin);
-    await vi.waitFor(() => expect(team.handshakes.filter((h) => h.cookie === COOKIE)).toHaveLength(2));
+    await vi.waitFor(() => expect(team.handshakes.filter((h) => h.cookie === COOKIE)).toHaveLength(2), WAIT);
     expect(await invoke('team:me', {})).toMatchObject({ name: 'Olu' });
     await stopDesk();
 
     // The link was spent by the first start.
     record.reset();
     await startDesk(`${team.origin}/signin?code=good-code`);
-    await vi.waitFor(() => expect(record.exitCodes).toEqual([1]));
+    await vi.waitFor(() => expect(record.exitCodes).toEqual([1]), WAIT);
     expect(record.errorBoxes[0]).toMatchObject({ title: 'Launch Console cannot join the team' });
     expect(record.errorBoxes[0]?.content).toMatch(/refused the sign-in \(403\): this sign-in link was used already/);
 
@@ -214,7 +217,7 @@ describe('desktop shell as a desk of a team (electron/main.ts --team-server)', (
     rmSync(join(dataDir, 'team-session.bin'));
     record.reset();
     await startDesk(team.origin);
-    await vi.waitFor(() => expect(record.exitCodes).toEqual([1]));
+    await vi.waitFor(() => expect(record.exitCodes).toEqual([1]), WAIT);
     expect(record.errorBoxes[0]?.content).toMatch(/no session with the team server .*start it once with --team-server <the sign-in link/);
     expect(record.windows).toHaveLength(0);
   });
@@ -235,7 +238,7 @@ describe('desktop shell as a desk of a team (electron/main.ts --team-server)', (
     try {
       await startDesk(`${team.origin}/signin?code=good-code`, ['--routing', `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`]);
       await invoke('routing:set-token', { token: TOKEN });
-      await vi.waitFor(() => expect(team.invokes.map((i) => i.channel)).toContain('team:me'));
+      await vi.waitFor(() => expect(team.invokes.map((i) => i.channel)).toContain('team:me'), WAIT);
       await team.close();
       // Asked during the grace, the confirm waits for the outcome: here, acting alone.
       const prepared = (await invoke('routing:prepare', { action: 'pause_ramp' })) as { intent: { id: string } };
