@@ -3,7 +3,7 @@ import { isEmergencyShortcut } from '../../shared/shortcuts.js';
 import { selectConnected, selectLaunchName, selectLive } from '../state/snapshot.js';
 import type { View } from '../state/navigation.js';
 import { useConsole } from '../state/store.js';
-import { selectLink } from '../state/team.js';
+import { selectLink, selectTeamFrozen } from '../state/team.js';
 import { AlertStrip } from './alerts/AlertStrip.js';
 import { AlertsView } from './alerts/AlertsView.js';
 import { AuditView } from './audit/AuditView.js';
@@ -19,6 +19,7 @@ import { LaunchDecisionView } from './gates/LaunchDecisionView.js';
 import { ShiftOwnerBadge } from './shift/ShiftOwnerBadge.js';
 import { LinkBanner } from './team/LinkBanner.js';
 import { RefusedScreen } from './team/SignedOut.js';
+import { TeamHealthBanners, TeamServers } from './team/TeamHealth.js';
 import { PresenceList, SignedInAs } from './team/TeamHeader.js';
 import { HandoverPrompt } from './team/TeamShift.js';
 
@@ -56,6 +57,7 @@ export function App() {
   const setView = useConsole((s) => s.setView);
   const openEmergency = useConsole((s) => s.openEmergency);
   const link = useConsole(selectLink);
+  const teamFrozen = useConsole(selectTeamFrozen);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -77,9 +79,10 @@ export function App() {
     );
   }
 
-  // While the link to the console is down every figure is frozen where it dropped: shown as not live.
+  // While the link to the console is down every figure is frozen where it dropped: shown as not live. So
+  // while the team's database is unreachable or no instance leads: nothing runs the launch to send newer ones.
   return (
-    <div className={`app ${live && link.kind !== 'down' ? 'is-live' : 'is-stale'}`}>
+    <div className={`app ${live && link.kind !== 'down' && !teamFrozen ? 'is-live' : 'is-stale'}`}>
       <header className="topbar">
         <h1>
           Launch Console <span className="muted">· {launchName}</span>
@@ -88,6 +91,7 @@ export function App() {
         <ShiftOwnerBadge />
         <ReviewCountdown />
         <SignedInAs />
+        <TeamServers />
         <PresenceList />
       </header>
       <nav className="tabs" aria-label="Screens">
@@ -98,6 +102,7 @@ export function App() {
         ))}
       </nav>
       <LinkBanner />
+      <TeamHealthBanners />
       <HandoverPrompt />
       <StaleBanner />
       <AlertStrip />

@@ -103,3 +103,44 @@ export const selectRoutingTokenRevision = (s: ConsoleState) => s.snapshot?.revis
 export const selectHasRevisions = (s: ConsoleState) => s.snapshot?.revisions !== undefined;
 /** How often a screen asks again on its own while the core sends no counters. */
 export const POLL_WITHOUT_REVISIONS_MS = 5000;
+
+/**
+ * The team's servers and database as the instance serving this window sees them, flattened to
+ * plain values so a reader (with useShallow) renders only when one of them changes; null on one
+ * desk and before the first snapshot.
+ */
+export interface TeamHealthView {
+  instance: string;
+  leader: string | null;
+  databaseDown: boolean;
+  databaseSince: number | null;
+  databaseProblem: string | null;
+  aloneSince: number | null;
+  aloneWhy: string | null;
+  journaledAlone: number;
+}
+
+export const selectTeamHealth = (s: ConsoleState): TeamHealthView | null => {
+  const h = s.snapshot?.team?.health;
+  if (!h) return null;
+  return {
+    instance: h.instance,
+    leader: h.leader,
+    databaseDown: !h.database.reachable,
+    databaseSince: h.database.since,
+    databaseProblem: h.database.problem,
+    aloneSince: h.actingAlone?.since ?? null,
+    aloneWhy: h.actingAlone?.why ?? null,
+    journaledAlone: h.journaledAlone,
+  };
+};
+
+/**
+ * The launch on screen is as last seen, not live: the team's database is unreachable or no
+ * instance leads, so nothing runs the launch to send newer figures (acting alone included: it
+ * sends actions, not figures).
+ */
+export const selectTeamFrozen = (s: ConsoleState): boolean => {
+  const h = s.snapshot?.team?.health;
+  return !!h && (!h.database.reachable || h.leader === null);
+};
