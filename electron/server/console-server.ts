@@ -131,11 +131,13 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const withHealth = (snapshot: ConsoleSnapshot): ConsoleSnapshot => {
     const team = { present: presence.list(), handover: snapshot.team?.handover ?? null, health: health() };
     if (service || (bus.health.reachable && leaderId)) return { ...snapshot, team };
-    const { stream, actions } = snapshot;
+    const { stream, actions, routing } = snapshot;
     const took = alone?.lastOutcome;
+    const read = alone?.lastRead;
     return {
       ...snapshot,
       team,
+      routing: read && read.at > (routing.observedAt ?? 0) ? { state: read.state, source: 'provider', observedAt: read.at, error: null } : routing,
       stream: { ...stream, phase: stream.phase === 'live' ? 'stale' : stream.phase, dataAgeMs: stream.lastEventAt === null ? null : Math.max(0, now() - stream.lastEventAt) },
       actions: took && took.at > (actions.lastOutcomeAt ?? 0) ? { ...actions, lastOutcome: took.outcome, lastOutcomeAt: took.at } : actions,
     };

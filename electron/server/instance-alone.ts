@@ -69,6 +69,11 @@ export class InstanceAlone {
     return this.alone.lastOutcome;
   }
 
+  /** The provider's state as this instance last read it back, alone. */
+  get lastRead(): { state: RoutingState; at: number } | null {
+    return this.alone.lastRead;
+  }
+
   /**
    * A window's request while the database is away: the emergency actions are taken alone; the
    * rest is refused with what still works.

@@ -7,6 +7,8 @@ import { clearedCookie, readCookie, sessionCookie } from './cookies.js';
 /** The sign-in page is the server's own small form, not the console's page: it may post to itself and nothing else. */
 const PAGE_HEADERS = {
   ...SECURITY_HEADERS,
+  // With no referrer at all Chromium posts the form with Origin: null, which this server refuses as another site's.
+  'Referrer-Policy': 'same-origin',
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'Content-Type': 'text/html; charset=utf-8',
   'Cache-Control': 'no-store',

@@ -93,16 +93,12 @@ export const selectActionRefusal = (action: RoutingActionName) => (s: ConsoleSta
 /**
  * Live for everyone: what a screen fetched by request (the audit list, sampling sessions and their
  * annotations, the routing token's status) is fetched again when its counter in the snapshot
- * moves, whoever changed it. Null while the core sends no counters: the screen then asks again
- * every few seconds on its own.
+ * moves, whoever changed it. Null before the first snapshot.
  */
-export const selectAuditRevision = (s: ConsoleState) => s.snapshot?.revisions?.audit ?? null;
-export const selectSamplingRevision = (s: ConsoleState) => s.snapshot?.revisions?.sampling ?? null;
-export const selectSessionRevision = (sessionId: string) => (s: ConsoleState) => s.snapshot?.revisions?.samplingSessions[sessionId] ?? null;
-export const selectRoutingTokenRevision = (s: ConsoleState) => s.snapshot?.revisions?.routingToken ?? null;
-export const selectHasRevisions = (s: ConsoleState) => s.snapshot?.revisions !== undefined;
-/** How often a screen asks again on its own while the core sends no counters. */
-export const POLL_WITHOUT_REVISIONS_MS = 5000;
+export const selectAuditRevision = (s: ConsoleState) => s.snapshot?.revisions.audit ?? null;
+export const selectSamplingRevision = (s: ConsoleState) => s.snapshot?.revisions.sampling ?? null;
+export const selectSessionRevision = (sessionId: string) => (s: ConsoleState) => s.snapshot?.revisions.samplingSessions[sessionId] ?? null;
+export const selectRoutingTokenRevision = (s: ConsoleState) => s.snapshot?.revisions.routingToken ?? null;
 
 /**
  * The team's servers and database as the instance serving this window sees them, flattened to

@@ -52,7 +52,7 @@ export async function startTeamServer(options: {
     team: { port: 0, ...options.team },
   };
   const config = LaunchConfigSchema.parse(raw);
-  const server = await startConsoleServer({ config, databaseUrl: options.databaseUrl, rendererDir, pushIntervalMs: 100, ...options.server });
+  const server = await startConsoleServer({ config, databaseUrl: options.databaseUrl, rendererDir, pushIntervalMs: 100, dataDir: join(dir, 'data'), ...options.server });
   await server.whenLeading();
   const origin = `http://127.0.0.1:${server.port}`;
   const configFile = join(dir, 'launch.json');

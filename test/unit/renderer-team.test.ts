@@ -55,12 +55,12 @@ describe('team state: who may use which control, said before the click', () => {
     expect(selectHandover(state(null, { team: null }))).toBeNull();
   });
 
-  it('reads the revision counters, null while the core sends none', () => {
+  it('reads the revision counters, null before the first snapshot', () => {
     const revisions = { audit: 7, sampling: 3, samplingSessions: { s1: 2 }, routingToken: 0 };
     expect(selectAuditRevision(state(null, { revisions }))).toBe(7);
     expect(selectSessionRevision('s1')(state(null, { revisions }))).toBe(2);
     expect(selectSessionRevision('s2')(state(null, { revisions }))).toBeNull();
-    expect(selectAuditRevision(state(null, {}))).toBeNull();
+    expect(selectAuditRevision(state(null, null))).toBeNull();
   });
 
   it('names the screens each person has open', () => {

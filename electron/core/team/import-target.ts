@@ -29,6 +29,8 @@ export async function inOneTransaction<T>(pool: pg.Pool, what: string, work: (cl
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
+    // A database dying mid-import fails the import (its query rejects), not the process.
+    client.on('error', () => undefined);
   } catch (e) {
     throw new PostgresStorageError(`${what} failed: cannot connect: ${reasonOf(e)}`);
   }

@@ -12,11 +12,8 @@ import { ReportButtons } from './ReportButtons.js';
 const SHOWN = 500;
 /**
  * New entries (actions, handovers, reviews, by anyone) appear without a reload: at once when the
- * snapshot's audit counter moves, and every few seconds as well while the core sends none.
+ * snapshot's audit counter moves.
  */
-const REFRESH_MS = 2000;
-/** With the counter, a slow read now and then all the same, in case an entry came another way (another server of the launch). */
-const BACKSTOP_MS = 15_000;
 /** Typing in a filter waits this long before asking the core. */
 const TYPING_MS = 250;
 
@@ -43,7 +40,6 @@ export function AuditView() {
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<Set<number>>(new Set());
   const revision = useConsole(selectAuditRevision);
-  const counted = revision !== null;
 
   // Only the newest read's answer is shown: one overtaken by a later read (a new filter, a new entry) is dropped.
   const filterNow = useRef(filter);
@@ -63,13 +59,11 @@ export function AuditView() {
 
   useEffect(() => {
     const first = setTimeout(load, TYPING_MS);
-    const timer = setInterval(load, counted ? BACKSTOP_MS : REFRESH_MS);
     return () => {
       latest.current += 1;
       clearTimeout(first);
-      clearInterval(timer);
     };
-  }, [filter, counted, load]);
+  }, [filter, load]);
   useEffect(() => {
     if (revision !== null) load();
   }, [revision, load]);

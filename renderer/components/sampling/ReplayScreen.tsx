@@ -10,7 +10,7 @@ import {
   type Verdict,
 } from '../../../shared/sampling.js';
 import { useConsole } from '../../state/store.js';
-import { POLL_WITHOUT_REVISIONS_MS, selectHasRevisions, selectSessionRevision } from '../../state/team.js';
+import { selectSessionRevision } from '../../state/team.js';
 import { useRefusal } from '../team/use-refusal.js';
 import { AnnotationPanel, type SaveState } from './AnnotationPanel.js';
 import { AnnotationSaver, type AnnotationChange } from './annotation-saver.js';
@@ -98,18 +98,12 @@ export function ReplayScreen({ sessionId }: { sessionId: string }) {
   const refreshRef = useRef(refresh);
   refreshRef.current = refresh;
   const revision = useConsole(selectSessionRevision(sessionId));
-  const hasRevisions = useConsole(selectHasRevisions);
   const seenRevision = useRef(revision);
   useEffect(() => {
     if (revision === null || revision === seenRevision.current) return;
     seenRevision.current = revision;
     void refresh();
   }, [revision, refresh]);
-  useEffect(() => {
-    if (hasRevisions) return;
-    const timer = setInterval(() => void refresh(), POLL_WITHOUT_REVISIONS_MS);
-    return () => clearInterval(timer);
-  }, [hasRevisions, refresh]);
 
   const calls = detail?.stored.calls ?? [];
   const index = Math.min(callIndex ?? 0, Math.max(0, calls.length - 1));

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SessionDetail, SessionListItem } from '../../../shared/bridge.js';
 import { useConsole } from '../../state/store.js';
-import { POLL_WITHOUT_REVISIONS_MS, selectHasRevisions, selectSamplingRevision } from '../../state/team.js';
+import { selectSamplingRevision } from '../../state/team.js';
 import { DrawSampleForm } from './DrawSampleForm.js';
 import { ReplayScreen } from './ReplayScreen.js';
 import { SessionList } from './SessionList.js';
@@ -19,7 +19,6 @@ function SamplingOverview() {
   const sessionCount = useConsole((s) => s.snapshot?.sampling.sessions ?? 0);
   // Any session drawn or annotated, by anyone: the list's progress follows within one push.
   const revision = useConsole(selectSamplingRevision);
-  const hasRevisions = useConsole(selectHasRevisions);
   const open = useConsole((s) => s.openReplay);
   const lastDrawn = useConsole((s) => s.lastDrawn);
   const setLastDrawn = useConsole((s) => s.setLastDrawn);
@@ -40,11 +39,6 @@ function SamplingOverview() {
   useEffect(() => {
     void load();
   }, [load, sessionCount, revision]);
-  useEffect(() => {
-    if (hasRevisions) return;
-    const timer = setInterval(() => void load(), POLL_WITHOUT_REVISIONS_MS);
-    return () => clearInterval(timer);
-  }, [load, hasRevisions]);
 
   useEffect(() => {
     if (!lastDrawn) return;

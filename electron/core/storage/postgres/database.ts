@@ -63,16 +63,25 @@ function isConnectionFailure(e: unknown): boolean {
  */
 export async function inTransaction<T>(pool: pg.Pool, what: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    let client: pg.PoolClient;
+    let checkedOut: pg.PoolClient;
     try {
-      client = await pool.connect();
+      checkedOut = await pool.connect();
     } catch (e) {
       throw new PostgresStorageError(`${what} failed: cannot connect: ${reasonOf(e)}`);
     }
+    // A connection the database drops while it is checked out emits 'error'; without a listener
+    // that would end the process. The query under way fails with the reason all the same.
+    const ignore = () => undefined;
+    checkedOut.on('error', ignore);
+    const client = checkedOut;
+    const release: typeof client.release = (err) => {
+      client.off('error', ignore);
+      client.release(err);
+    };
     try {
       await client.query('BEGIN');
     } catch (e) {
-      client.release(e as Error);
+      release(e as Error);
       if (attempt === 1 && isConnectionFailure(e)) continue;
       throw new PostgresStorageError(`${what} failed: ${reasonOf(e)}`);
     }
@@ -81,12 +90,12 @@ export async function inTransaction<T>(pool: pg.Pool, what: string, work: (clien
       const result = await work(client);
       committing = true;
       await client.query('COMMIT');
-      client.release();
+      release();
       return result;
     } catch (e) {
       const broken = isConnectionFailure(e);
       if (!broken) await client.query('ROLLBACK').catch(() => undefined);
-      client.release(broken ? (e as Error) : undefined);
+      release(broken ? (e as Error) : undefined);
       if (e instanceof PostgresStorageError) throw e;
       const unknown = committing && broken ? ' (the connection was lost while committing: it may or may not have been written)' : '';
       throw new PostgresStorageError(`${what} failed: ${reasonOf(e)}${unknown}`);

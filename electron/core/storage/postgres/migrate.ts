@@ -28,6 +28,8 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
  */
 export async function migrate(pool: pg.Pool, migrations: readonly Migration[] = loadMigrations()): Promise<string[]> {
   const client = await pool.connect();
+  // A database dying mid-migration fails the migration (its query rejects), not the process.
+  client.on('error', () => undefined);
   let failed: Error | undefined;
   try {
     await client.query('BEGIN');
