@@ -83,6 +83,7 @@ async function inProcess(l: Launch, simToken: string, instanceId: string): Promi
     streamToken: simToken,
     routingToken: simToken,
     instanceId,
+    dataDir: join(l.dir, `data-${instanceId}`),
   });
 }
 
@@ -125,7 +126,7 @@ export async function benchTeam(): Promise<Record<string, number>> {
     // Leader failover: two server processes, the leader killed with SIGKILL, timed until the other leads.
     const three = await launch(await cluster.createDatabase('three'), sim.url);
     dirs.push(three.dir);
-    const env = { LAUNCH_DATABASE_URL: three.url, LAUNCH_STREAM_TOKEN: sim.token, LAUNCH_ROUTING_TOKEN: sim.token };
+    const env = { LAUNCH_DATABASE_URL: three.url, LAUNCH_STREAM_TOKEN: sim.token, LAUNCH_ROUTING_TOKEN: sim.token, LAUNCH_DATA_DIR: join(three.dir, 'data') };
     const procs: ServerProcess[] = [await startServerProcess(three.configFile, env), await startServerProcess(three.configFile, env)];
     opened.push({ close: () => Promise.all(procs.map((p) => p.stop())) });
     const failovers: number[] = [];

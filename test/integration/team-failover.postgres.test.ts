@@ -90,7 +90,7 @@ beforeAll(async () => {
       team: { launchId: LAUNCH_ID },
     }),
   );
-  env = { LAUNCH_DATABASE_URL: databaseUrl, LAUNCH_STREAM_TOKEN: sim.token, LAUNCH_ROUTING_TOKEN: sim.token };
+  env = { LAUNCH_DATABASE_URL: databaseUrl, LAUNCH_STREAM_TOKEN: sim.token, LAUNCH_ROUTING_TOKEN: sim.token, LAUNCH_DATA_DIR: join(dir, 'data') };
   servers.push(await startServerProcess(configFile, env));
   servers.push(await startServerProcess(configFile, env));
 }, 90_000);
