@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { AUDIT_GENESIS_HASH, AuditEntrySchema, type AuditEntry, type AuditVerifyResult } from '../../../shared/audit.js';
 import { describeZodError } from '../../../shared/protocol.js';
 import { canonicalJson } from '../../../shared/canonical-json.js';
-import { forEachLine } from '../storage/line-reader.js';
+import { storedRecordsOf } from '../storage/line-reader.js';
 import type { RecordLog, StoredRecord } from '../storage/ports.js';
 
 /** sha256 over the previous hash and the canonical JSON of every field but `hash`. */
@@ -85,17 +85,7 @@ export async function scanAuditLog(log: RecordLog, onEntry?: (entry: AuditEntry)
 export function scanAuditChain(path: string, onEntry?: (entry: AuditEntry) => void): ChainScan {
   const checker = new ChainChecker(onEntry);
   if (!existsSync(path)) return checker.result();
-  forEachLine(path, (text, position) => {
-    if (text.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      checker.feed({ position, damage: `not valid JSON (${(e as Error).message})` });
-      return;
-    }
-    checker.feed({ position, value });
-  });
+  for (const record of storedRecordsOf(path)) checker.feed(record);
   return checker.result();
 }
 

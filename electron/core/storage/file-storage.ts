@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { JsonlFile } from './jsonl-file.js';
-import { forEachLine } from './line-reader.js';
+import { storedRecordsOf } from './line-reader.js';
 import type { DocumentName, DocumentRead, JsonDocument, LaunchStorage, RecordLog, RecordLogName, StoredRecord } from './ports.js';
 import { confSettings } from './conf-settings.js';
 import type { SettingsStore } from './settings-store.js';
@@ -78,18 +78,10 @@ export class FileRecordLog implements RecordLog {
   private readAll(visit: (record: StoredRecord) => void): unknown {
     let newest: unknown = null;
     if (!existsSync(this.location)) return newest;
-    forEachLine(this.location, (text, position) => {
-      if (text.trim() === '') return;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (e) {
-        visit({ position, damage: `not valid JSON (${(e as Error).message})` });
-        return;
-      }
-      newest = value;
-      visit({ position, value });
-    });
+    for (const record of storedRecordsOf(this.location)) {
+      if ('value' in record) newest = record.value;
+      visit(record);
+    }
     return newest;
   }
 }

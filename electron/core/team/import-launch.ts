@@ -9,7 +9,7 @@ import { createPool, describeDatabase, jsonbText, PostgresStorageError, reasonOf
 import { migrate } from '../storage/postgres/migrate.js';
 import { PostgresStorage } from '../storage/postgres/postgres-storage.js';
 import { ConsoleSettingsSchema, type SettingKey, type SettingsStore } from '../storage/settings-store.js';
-import { storedRecordsOf } from './import-lines.js';
+import { storedRecordsOf } from '../storage/line-reader.js';
 import { checkWrittenChain, countRecords, describeHoldings, inOneTransaction, insertDocument, insertSetting, lockLaunch, LogWriter } from './import-target.js';
 
 /** Every record log and document a launch keeps; the types make a new name a compile error here until it is added. */
