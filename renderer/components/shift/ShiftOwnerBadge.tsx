@@ -6,6 +6,7 @@ import { useInvoke } from '../../bridge/use-invoke.js';
 import { selectTeamMode } from '../../state/team.js';
 import { TeamShiftBadge } from '../team/TeamShift.js';
 import './shift.css';
+import { FormFooter } from '../common/FormFooter.js';
 
 /**
  * The current shift owner on every screen; every action is stamped with this name. On one desk
@@ -65,19 +66,7 @@ function HandoverForm({ handingOver, onDone }: { handingOver: boolean; onDone: (
           placeholder={handingOver ? 'What the next owner must know: open issues, reviews due, anything held' : 'Optional'}
         />
       </label>
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
-      <div className="form-buttons">
-        <button type="submit" disabled={busy}>
-          Save
-        </button>
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter error={error} submit="Save" disabled={busy} onCancel={onDone} />
     </form>
   );
 }

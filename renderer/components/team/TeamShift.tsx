@@ -8,6 +8,7 @@ import { Time } from '../common/Time.js';
 import { refused, useRefusal } from './use-refusal.js';
 import '../shift/shift.css';
 import './team.css';
+import { FormFooter } from '../common/FormFooter.js';
 
 type Form = 'offer' | 'take' | null;
 
@@ -120,19 +121,7 @@ function OfferForm({ onDone }: { onDone: () => void }) {
           placeholder="What the next owner must know: open issues, reviews due, anything held"
         />
       </label>
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
-      <div className="form-buttons">
-        <button type="submit" disabled={busy || note.trim() === ''}>
-          Offer the shift
-        </button>
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter error={error} submit="Offer the shift" disabled={busy || note.trim() === ''} onCancel={onDone} />
     </form>
   );
 }
@@ -155,19 +144,7 @@ function TakeOverForm({ from, onDone }: { from: string; onDone: () => void }) {
         Why (optional)
         <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={2} autoFocus placeholder={`e.g. ${from} is off the call`} />
       </label>
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
-      <div className="form-buttons">
-        <button type="submit" disabled={busy}>
-          Take over from {from}
-        </button>
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter error={error} submit={`Take over from ${from}`} disabled={busy} onCancel={onDone} />
     </form>
   );
 }
