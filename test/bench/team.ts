@@ -16,7 +16,7 @@ import { startConsoleServer, type ConsoleServer } from '../../electron/server/co
 import { startSimulator } from '../../sim/server.js';
 import { startThrowawayCluster } from '../support/postgres.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { http, TeamClient } from '../support/team-server.js';
+import { http, TeamWindow } from '../support/team-server.js';
 
 const WINDOWS = 20;
 const CHANGES = 25;
@@ -61,7 +61,7 @@ async function launch(url: string, simUrl: string): Promise<Launch> {
 }
 
 /** One operator changes the launch (a known issue) again and again; every window's arrival is timed. */
-async function propagation(windows: TeamClient[], actor: TeamClient, tag: string): Promise<number[]> {
+async function propagation(windows: TeamWindow[], actor: TeamWindow, tag: string): Promise<number[]> {
   const delays: number[] = [];
   for (let i = 0; i < CHANGES; i++) {
     const title = `${tag} ${i}`;
@@ -100,8 +100,8 @@ export async function benchTeam(): Promise<Record<string, number>> {
     const server = await inProcess(one, sim.token, 'solo');
     opened.push({ close: () => server.close() });
     await server.whenLeading();
-    const solo: TeamClient[] = [];
-    for (let i = 0; i < WINDOWS; i++) solo.push(await TeamClient.connect(server.port, await one.signIn(`op${i}`, server.port), `http://127.0.0.1:${server.port}`));
+    const solo: TeamWindow[] = [];
+    for (let i = 0; i < WINDOWS; i++) solo.push(await TeamWindow.connect(server.port, await one.signIn(`op${i}`, server.port), `http://127.0.0.1:${server.port}`));
     const single = await propagation(solo, solo[0]!, 'solo');
     for (const w of solo) w.close();
 
@@ -114,10 +114,10 @@ export async function benchTeam(): Promise<Record<string, number>> {
     await a.whenLeading();
     const b = await inProcess(two, sim.token, 'b');
     opened.push({ close: () => b.close() });
-    const spread: TeamClient[] = [];
+    const spread: TeamWindow[] = [];
     for (let i = 0; i < WINDOWS; i++) {
       const at = i % 2 === 0 ? a : b;
-      spread.push(await TeamClient.connect(at.port, await two.signIn(`op${i}`, at.port), `http://127.0.0.1:${at.port}`));
+      spread.push(await TeamWindow.connect(at.port, await two.signIn(`op${i}`, at.port), `http://127.0.0.1:${at.port}`));
     }
     await spread[1]!.waitFor((s) => s.team?.health?.leader === 'a', 10_000);
     const across = await propagation(spread, spread[1]!, 'across');
@@ -132,7 +132,7 @@ export async function benchTeam(): Promise<Record<string, number>> {
     const failovers: number[] = [];
     const cookie = await three.signIn('watcher', procs[0]!.port);
     for (let round = 0; round < FAILOVERS; round++) {
-      const watchers = await Promise.all(procs.map((p) => TeamClient.connect(p.port, cookie, p.origin)));
+      const watchers = await Promise.all(procs.map((p) => TeamWindow.connect(p.port, cookie, p.origin)));
       const snap = await watchers[0]!.waitFor((s) => Boolean(s.team?.health?.leader), 20_000);
       const leaderId = snap.team!.health!.leader!;
       const instances = await Promise.all(watchers.map((w) => w.waitFor((s) => s.team?.health?.instance !== undefined)));

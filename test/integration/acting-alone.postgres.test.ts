@@ -16,7 +16,7 @@ import { runAuditCli } from '../../electron/core/audit/cli.js';
 import { RoutingProviderError, type RoutingProvider } from '../../electron/core/routing/provider.js';
 import { routingProviderFor } from '../../electron/core/routing/providers/from-config.js';
 import { freshDatabase } from '../support/postgres-database.js';
-import { startTeamServer, TeamClient as BrowserWindowClient, type TeamFixture } from '../support/team-server.js';
+import { startTeamServer, TeamWindow as BrowserWindowClient, type TeamFixture } from '../support/team-server.js';
 import { RestartableTeamServer } from '../support/team-server-restart.js';
 
 /**

@@ -5,7 +5,7 @@ import { startSimulator, type SimHandle } from '../../sim/server.js';
 import { checkBinding } from '../../electron/server/bind-rules.js';
 import { TeamConfigSchema } from '../../shared/team.js';
 import { freshDatabase } from '../support/postgres-database.js';
-import { http, startTeamServer, type TeamClient, type TeamFixture } from '../support/team-server.js';
+import { http, startTeamServer, type TeamWindow, type TeamFixture } from '../support/team-server.js';
 
 /**
  * One console server on PostgreSQL, operators signed in through their links, each window a real
@@ -14,10 +14,10 @@ import { http, startTeamServer, type TeamClient, type TeamFixture } from '../sup
 
 let sim: SimHandle;
 let t: TeamFixture;
-const clients: TeamClient[] = [];
+const clients: TeamWindow[] = [];
 const cookies: Record<string, string> = {};
 
-async function window(name: string): Promise<TeamClient> {
+async function window(name: string): Promise<TeamWindow> {
   const c = await t.connect(cookies[name]!);
   clients.push(c);
   return c;

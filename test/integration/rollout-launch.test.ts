@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import type { AuditEntry } from '../../shared/audit.js';
 import { LaunchConfigSchema } from '../../shared/config.js';
 import { ConsoleService } from '../../electron/core/console-service.js';
 import { startSimulator, type SimHandle } from '../../sim/server.js';
+import { auditEntriesIn, play, until } from '../support/console-on-simulator.js';
 
 /**
  * A launch run by the ladder against the real simulator over loopback. The simulator's clock is
@@ -57,40 +58,18 @@ async function start(opts: { rehearsalProvider?: boolean } = {}): Promise<Run> {
   return run;
 }
 
-async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const limit = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > limit) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
-async function play(run: Run, ms: number, stepMs = 60_000): Promise<void> {
-  for (let t = 0; t < ms; t += stepMs) {
-    run.sim.advance(stepMs);
-    const target = run.sim.seq();
-    await until(() => run.service.stream.newestSeq >= target, 'the stream to catch up');
-    run.service.tick();
-  }
-}
-
-function audit(run: Run): AuditEntry[] {
-  return readFileSync(join(run.dataDir, 'audit.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as AuditEntry);
-}
+const audit = (run: Run): AuditEntry[] => auditEntriesIn(run.dataDir);
 
 const rollout = (run: Run) => run.service.snapshot().rollout;
 
 describe('a simulated launch on the ladder', () => {
   it('is promoted from 5% to 25% only after its hold, its criteria and a reviewed sample from the stage', async () => {
     const run = await start();
-    await play(run, 2 * MIN);
+    await play(run, 2 * MIN, 60_000);
     expect(rollout(run).position).toEqual({ kind: 'on', stage: 0 });
     await expect(run.service.handlers['rollout:promote']({})).rejects.toThrow(/not yet: .*Minimum hold of 30 min: Held 1 min/);
 
-    await play(run, 30 * MIN);
+    await play(run, 30 * MIN, 60_000);
     const view = rollout(run);
     expect(view.holdRemainingMs).toBe(0);
     expect(view.canPromote).toBe(false);
@@ -118,7 +97,7 @@ describe('a simulated launch on the ladder', () => {
     const outcome = await run.service.handlers['rollout:promote']({ reason: 'canary clean' });
     expect(outcome.status).toBe('verified');
     expect(run.sim.routing().agentShare).toBe(25);
-    await play(run, MIN);
+    await play(run, MIN, 60_000);
     const after = rollout(run);
     expect(after.position).toEqual({ kind: 'on', stage: 1 });
     expect(after.spans[0]).toMatchObject({ name: 'Canary', leftHow: 'promoted by Dana', leftBy: 'Dana' });
@@ -131,9 +110,9 @@ describe('a simulated launch on the ladder', () => {
 
   it('holds the ladder on a fault during the canary, offers the rule behind it, and counts nothing while the ramp is paused', async () => {
     const run = await start();
-    await play(run, 5 * MIN);
+    await play(run, 5 * MIN, 60_000);
     run.sim.setFault('pii-leak', true);
-    await play(run, 3 * MIN);
+    await play(run, 3 * MIN, 60_000);
     const view = rollout(run);
     const c = view.criteria.find((x) => x.label === 'No critical alert fired in the stage')!;
     expect(c.state).toBe('unmet');
@@ -143,22 +122,22 @@ describe('a simulated launch on the ladder', () => {
 
     const prepared = await run.service.handlers['routing:prepare']({ action: 'pause_ramp' });
     await run.service.handlers['routing:execute']({ intentId: prepared.intent.id });
-    await play(run, MIN);
+    await play(run, MIN, 60_000);
     const held = rollout(run).heldMs;
-    await play(run, 10 * MIN);
+    await play(run, 10 * MIN, 60_000);
     expect(rollout(run).heldMs).toBe(held);
     expect(rollout(run).frozenWhy).toMatch(/Ramp paused/);
 
     const stop = await run.service.handlers['routing:prepare']({ action: 'stop_all' });
     await run.service.handlers['routing:execute']({ intentId: stop.intent.id });
-    await play(run, MIN);
+    await play(run, MIN, 60_000);
     expect(rollout(run).position).toMatchObject({ kind: 'halted', why: 'All traffic stopped' });
     await expect(run.service.handlers['rollout:return-to']({ stage: 0 })).rejects.toThrow(/resume it under Emergency controls first/);
   }, 60_000);
 
   it('measures a rehearsal on the live provider end to end, from the trigger to the stream showing fallback calls and the restore', async () => {
     const run = await start();
-    await play(run, 2 * MIN);
+    await play(run, 2 * MIN, 60_000);
     await run.service.handlers['rehearsal:start']({ action: 'route_fallback' });
     expect(rollout(run).rehearsal.provider).toMatch(/^the live routing provider/);
     await run.service.handlers['rehearsal:trigger']({});
@@ -194,7 +173,7 @@ describe('a simulated launch on the ladder', () => {
 describe('the launch decision', () => {
   it('blocks go until every row holds, and freezes the decision with the table into the audit log', async () => {
     const run = await start();
-    await play(run, 2 * MIN);
+    await play(run, 2 * MIN, 60_000);
     const h = run.service.handlers;
     await expect(h['gates:decide']({ decision: 'go' })).rejects.toThrow(/"go" is blocked: Functional: Not passed \(No owner/);
     await expect(h['gates:set-mode']({ mode: 'minimum' })).rejects.toThrow(/needs a recorded reason/);

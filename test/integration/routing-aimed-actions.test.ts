@@ -1,14 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuditEntrySchema, type AuditEntry } from '../../shared/audit.js';
+import type { AuditEntry } from '../../shared/audit.js';
 import { LaunchConfigSchema } from '../../shared/config.js';
 import type { RoutingActionRequest } from '../../shared/protocol.js';
 import { ConsoleService } from '../../electron/core/console-service.js';
 import { API_V1_CAPABILITIES, HttpRoutingProvider, RoutingProviderError, type RoutingProvider } from '../../electron/core/routing/provider.js';
 import { startSimulator, type SimHandle } from '../../sim/server.js';
 import type { FaultName } from '../../sim/faults.js';
+import { auditEntriesIn, play, until } from '../support/console-on-simulator.js';
 
 /**
  * Actions aimed where the evidence points, through a real ConsoleService against the real
@@ -52,29 +53,8 @@ async function start(opts: { scenarios?: FaultName[]; provider?: (sim: SimHandle
   return run;
 }
 
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const limit = Date.now() + 15_000;
-  while (!cond()) {
-    if (Date.now() > limit) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
-async function play(run: Run, ms: number, stepMs = 20_000): Promise<void> {
-  for (let t = 0; t < ms; t += stepMs) {
-    run.sim.advance(stepMs);
-    const target = run.sim.seq();
-    await until(() => run.service.stream.newestSeq >= target, 'the stream to catch up');
-    run.service.tick();
-  }
-}
-
 function actionEntries(run: Run): AuditEntry[] {
-  return readFileSync(join(run.dataDir, 'audit.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => AuditEntrySchema.parse(JSON.parse(l)))
-    .filter((e) => e.type === 'action');
+  return auditEntriesIn(run.dataDir).filter((e) => e.type === 'action');
 }
 
 function recommendation(run: Run, ruleId: string) {

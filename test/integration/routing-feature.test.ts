@@ -1,15 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuditEntrySchema, type AuditEntry } from '../../shared/audit.js';
+import { AuditEntrySchema } from '../../shared/audit.js';
 import { LaunchConfigSchema } from '../../shared/config.js';
 import { verifyAuditFile } from '../../electron/core/audit/chain.js';
 import { ConsoleService } from '../../electron/core/console-service.js';
 import { startSimulator, type SimHandle } from '../../sim/server.js';
 import type { FaultName } from '../../sim/faults.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
+import { auditEntriesIn, play, until } from '../support/console-on-simulator.js';
 
 /**
  * The emergency controls through a real ConsoleService against the real simulator on loopback:
@@ -56,31 +57,6 @@ async function start(opts: { scenarios?: FaultName[]; routing?: (simUrl: string)
   return run;
 }
 
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const limit = Date.now() + 10_000;
-  while (!cond()) {
-    if (Date.now() > limit) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
-/** Plays simulated time in steps, ticking the engine once the stream has caught up with each. */
-async function play(run: Run, ms: number, stepMs = 20_000): Promise<void> {
-  for (let t = 0; t < ms; t += stepMs) {
-    run.sim.advance(stepMs);
-    const target = run.sim.seq();
-    await until(() => run.service.stream.newestSeq >= target, 'the stream to catch up');
-    run.service.tick();
-  }
-}
-
-function auditFile(run: Run): AuditEntry[] {
-  return readFileSync(join(run.dataDir, 'audit.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => AuditEntrySchema.parse(JSON.parse(l)));
-}
-
 async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -110,7 +86,7 @@ describe('RoutingFeature against the simulator', () => {
     expect(sim.routing().mode).toBe('stopped');
 
     // On disk, chained and fsync'd by the time the outcome came back.
-    const entries = auditFile(run);
+    const entries = auditEntriesIn(run.dataDir);
     const entry = entries.at(-1);
     expect(entry?.type).toBe('action');
     expect(entry?.operator).toBe('Dana');
@@ -153,7 +129,7 @@ describe('RoutingFeature against the simulator', () => {
     expect(b).toEqual(a);
     expect(c).toEqual(a);
     expect(sim.appliedActions).toBe(before + 1);
-    expect(auditFile(run).filter((e) => e.type === 'action')).toHaveLength(1);
+    expect(auditEntriesIn(run.dataDir).filter((e) => e.type === 'action')).toHaveLength(1);
 
     await expect(Promise.resolve().then(() => service.handlers['routing:execute']({ intentId: 'never-prepared' }))).rejects.toThrow(
       /no prepared action "never-prepared"/,
@@ -207,7 +183,7 @@ describe('RoutingFeature against the simulator', () => {
     expect(outcome.applied).toBe('no');
     expect(outcome.knownText).toMatch(/^Not sent: the routing provider refused the connection/);
     expect(outcome.runbook).toEqual(RUNBOOK);
-    const entry = auditFile(run).at(-1);
+    const entry = auditEntriesIn(run.dataDir).at(-1);
     expect(entry?.summary).toMatch(/^Stop all \(reason: latency\): failed\. Not sent/);
     expect(entry?.operator).toBe('Dana');
     expect(service.routingActions.view().recovery).toBeNull();

@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActionOutcome } from '../../shared/actions.js';
-import { AuditEntrySchema, type AuditEntry } from '../../shared/audit.js';
 import type { PreparedAction } from '../../shared/bridge.js';
 import { LaunchConfigSchema } from '../../shared/config.js';
 import { verifyAuditFile } from '../../electron/core/audit/chain.js';
@@ -11,6 +10,7 @@ import { ConsoleService } from '../../electron/core/console-service.js';
 import { actingAs, type Actor } from '../../electron/core/engine/acting-operator.js';
 import { startSimulator, type SimHandle } from '../../sim/server.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
+import { auditEntriesIn, play, until } from '../support/console-on-simulator.js';
 
 /**
  * Team mode: several operators on one console server pressing the same emergency control at once.
@@ -57,31 +57,7 @@ async function start(routing: { deadlineMs?: number; timeoutMs?: number; retries
   return run;
 }
 
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const limit = Date.now() + 30_000;
-  while (!cond()) {
-    if (Date.now() > limit) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
-async function play(run: Run, ms: number, stepMs = 20_000): Promise<void> {
-  for (let t = 0; t < ms; t += stepMs) {
-    run.sim.advance(stepMs);
-    const target = run.sim.seq();
-    await until(() => run.service.stream.newestSeq >= target, 'the stream to catch up');
-    run.service.tick();
-  }
-}
-
-function auditFile(run: Run): AuditEntry[] {
-  return readFileSync(join(run.dataDir, 'audit.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => AuditEntrySchema.parse(JSON.parse(l)));
-}
-
-const actions = (run: Run) => auditFile(run).filter((e) => e.type === 'action');
+const actions = (run: Run) => auditEntriesIn(run.dataDir).filter((e) => e.type === 'action');
 
 function operator(name: string): Actor {
   return { name, role: 'operator', sessionEndsAt: Date.now() + 8 * 3_600_000, connectionId: `window-${name}` };

@@ -3,7 +3,7 @@ import type { AuditEntry } from '../../shared/audit.js';
 import { startSimulator, type SimHandle } from '../../sim/server.js';
 import { scanAuditLog } from '../../electron/core/audit/chain.js';
 import { startThrowawayCluster, type ThrowawayCluster } from '../support/postgres.js';
-import { startTeamServer, type TeamClient, type TeamFixture } from '../support/team-server.js';
+import { startTeamServer, type TeamWindow, type TeamFixture } from '../support/team-server.js';
 
 /**
  * The team's database crashes mid-launch and comes back: what was acknowledged is all there, what
@@ -15,7 +15,7 @@ import { startTeamServer, type TeamClient, type TeamFixture } from '../support/t
 let cluster: ThrowawayCluster;
 let sim: SimHandle;
 let t: TeamFixture;
-const clients: TeamClient[] = [];
+const clients: TeamWindow[] = [];
 
 beforeAll(async () => {
   // A cluster of its own: stopping the run's shared one would pull it from under other test files.

@@ -10,7 +10,7 @@ import { PostgresStorage } from '../../electron/core/storage/postgres/postgres-s
 import { runTeamCli } from '../../electron/core/team/cli.js';
 import { freshDatabase } from '../support/postgres-database.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { http, TeamClient } from '../support/team-server.js';
+import { http, TeamWindow } from '../support/team-server.js';
 
 /**
  * Two console-server instances as their own processes on one database, three operators' windows
@@ -24,7 +24,7 @@ let configFile: string;
 let databaseUrl: string;
 let env: Record<string, string>;
 const servers: ServerProcess[] = [];
-const clients: TeamClient[] = [];
+const clients: TeamWindow[] = [];
 
 async function team(args: string[]): Promise<string> {
   let out = '';
@@ -41,8 +41,8 @@ async function signIn(name: string, role: string, at: ServerProcess): Promise<st
   return r.headers['set-cookie']![0]!.split(';')[0]!;
 }
 
-async function window(cookie: string, at: ServerProcess): Promise<TeamClient> {
-  const c = await TeamClient.connect(at.port, cookie, at.origin);
+async function window(cookie: string, at: ServerProcess): Promise<TeamWindow> {
+  const c = await TeamWindow.connect(at.port, cookie, at.origin);
   expect(c.closed).toBeNull();
   clients.push(c);
   return c;
@@ -106,8 +106,8 @@ describe('two console-server instances on one database', () => {
   let cookies: Record<string, string>;
   let leader: ServerProcess;
   let follower: ServerProcess;
-  let onLeader: TeamClient;
-  let onFollower: TeamClient[];
+  let onLeader: TeamWindow;
+  let onFollower: TeamWindow[];
 
   it('elect one leader and serve every window the same launch', async () => {
     const [a, b] = servers as [ServerProcess, ServerProcess];

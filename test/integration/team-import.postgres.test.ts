@@ -15,12 +15,12 @@ import { ConsoleService } from '../../electron/core/console-service.js';
 import { KeptCallsStore } from '../../electron/core/sampling/kept-calls-store.js';
 import { acquireDataDirLock, LOCK_FILE_NAME } from '../../electron/core/storage/data-dir-lock.js';
 import { fileStorage } from '../../electron/core/storage/file-storage.js';
-import type { LaunchStorage, RecordLog, RecordLogName } from '../../electron/core/storage/ports.js';
+import type { LaunchStorage, RecordLogName } from '../../electron/core/storage/ports.js';
 import { PostgresStorage } from '../../electron/core/storage/postgres/postgres-storage.js';
 import { runTeamCli } from '../../electron/core/team/cli.js';
 import { ImportError, importLaunch, importSummary, IMPORTED_DOCUMENTS, IMPORTED_LOGS, type ImportProgress } from '../../electron/core/team/import-launch.js';
 import { freshDatabase } from '../support/postgres-database.js';
-import { recordLaunch } from '../support/recorded-launch.js';
+import { memoryLog, recordLaunch } from '../support/recorded-launch.js';
 
 /**
  * A launch run on one desk, imported into the team's database: the same records, read the same way
@@ -52,24 +52,6 @@ function tempDir(): string {
   return dir;
 }
 
-/** The log in memory while a store writes it, then stored in one write (thousands of fsyncs change no byte). */
-function memoryLog(): RecordLog & { records: unknown[] } {
-  const records: unknown[] = [];
-  return {
-    location: 'memory',
-    records,
-    scan: async (visit) => records.forEach((value, i) => visit({ position: i + 1, value })),
-    append: async (record) => void records.push(record),
-    appendNext: async <T>(next: (newest: unknown) => T) => {
-      const record = next(records.at(-1) ?? null);
-      records.push(record);
-      return record;
-    },
-    replace: async (all) => void records.splice(0, records.length, ...all),
-    close: async () => undefined,
-  };
-}
-
 function call(i: number, endedAt: number): CallRecord {
   const failed = i % 9 === 0;
   return {
@@ -96,7 +78,7 @@ function call(i: number, endedAt: number): CallRecord {
  * over 40 intents leave some 34,000 lines, as a busy launch does before its log is compacted.
  */
 async function keepCalls(storage: LaunchStorage, calls: number, from: number): Promise<number> {
-  const log = memoryLog();
+  const log = memoryLog('memory');
   let now = from;
   const store = await KeptCallsStore.open({ log, seed: 7, clock: () => now });
   for (let i = 0; i < calls; i++) {

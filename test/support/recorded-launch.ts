@@ -40,7 +40,7 @@ export interface RecordedLaunch {
  * The audit log's records held in memory while the launch is written, then stored in one write:
  * thousands of fsyncs would make the launch take half a minute without changing a byte of it.
  */
-function memoryLog(location: string): RecordLog & { records: unknown[] } {
+export function memoryLog(location: string): RecordLog & { records: unknown[] } {
   const records: unknown[] = [];
   return {
     location,

@@ -27,7 +27,7 @@ export interface TeamFixture {
   addOperator(name: string, role: Role): Promise<string>;
   /** Follows a sign-in link as a browser would: the page, then its form. Resolves to the session cookie. */
   signIn(link: string): Promise<string>;
-  connect(cookie: string): Promise<TeamClient>;
+  connect(cookie: string): Promise<TeamWindow>;
   close(): Promise<void>;
 }
 
@@ -92,7 +92,7 @@ export async function startTeamServer(options: {
       if (posted.status !== 303 || !setCookie) throw new Error(`sign-in refused: ${posted.status} ${posted.body}`);
       return setCookie.split(';')[0] ?? '';
     },
-    connect: (cookie) => TeamClient.connect(server.port, cookie, origin),
+    connect: (cookie) => TeamWindow.connect(server.port, cookie, origin),
     close: async () => {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
@@ -124,7 +124,7 @@ export function http(port: number, method: string, path: string, headers: Record
 }
 
 /** One browser window of an operator, over the bridge WebSocket. */
-export class TeamClient {
+export class TeamWindow {
   latest: ConsoleSnapshot | null = null;
   readonly pushes: ConsolePush[] = [];
   closed: { code: number; reason: string } | null = null;
@@ -155,9 +155,9 @@ export class TeamClient {
   }
 
   /** Resolves once the server said ready, or with the close it answered instead. */
-  static connect(port: number, cookie: string, origin: string): Promise<TeamClient> {
+  static connect(port: number, cookie: string, origin: string): Promise<TeamWindow> {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/bridge`, { headers: { Cookie: cookie, Origin: origin } });
-    const client = new TeamClient(ws);
+    const client = new TeamWindow(ws);
     return new Promise((resolve, reject) => {
       ws.once('message', (data) => {
         const frame = JSON.parse(String(data)) as WsServerFrame;
