@@ -330,7 +330,7 @@ export class ConsoleService {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.stream.stop();
-    await Promise.all([...this.features.map((f) => f.close?.()), this.historyStore?.close()]);
+    await Promise.all([...this.features.map((f) => f.close?.()), this.historyStore?.close(), this.marksWrites.idle()]);
     await this.audit.close();
   }
 

@@ -55,11 +55,8 @@ export interface ConsoleServer {
   storage: PostgresStorage;
   /** This instance's view of the team's audit log: its own appends, and the leader's. */
   audit: AuditLog;
-  /** The launch's console while this instance leads it; null while another does. */
-  leader(): ConsoleService | null;
   /** Resolves once this instance leads (tests and benchmarks wait for it). */
   whenLeading(): Promise<ConsoleService>;
-  health(): TeamHealth;
   close(): Promise<void>;
 }
 
@@ -371,10 +368,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     instanceId,
     directory,
     audit,
-    leader: () => service,
     whenLeading: () => leadingNow,
     storage,
-    health,
     close: async () => {
       beating = false;
       clearTimeout(heartbeatTimer);
